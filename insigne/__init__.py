@@ -1,0 +1,1 @@
+"""Insigne: Open Badges for the Service Civique."""

@@ -1,0 +1,27 @@
+"""Invitations: one per mission at most, enforced by the database."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from insigne.missions.models import Mission
+
+
+class Invitation(models.Model):
+    mission = models.OneToOneField(Mission, on_delete=models.PROTECT, related_name="invitation")
+    # SHA-256 of the 128+-bit random token; the token itself is only ever in the mail.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} ({self.mission.external_id})"

@@ -1,0 +1,67 @@
+"""Badge classes and issued credentials.
+
+A ``Credential`` stores exactly the bytes that were signed (OB 3.0 JSON with its
+Data Integrity proof, the VC-JWT, the OB 2.0 assertion); pages and downloads
+serve those stored texts, and baked images are made from them on request.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from insigne.claims.models import Invitation
+
+
+class BadgeClass(models.Model):
+    """The badge a programme awards (OB 3.0 ``Achievement``, OB 2.0 ``BadgeClass``)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("titre"), max_length=200)
+    # Rendered with the mission's fields: {given_name}, {family_name}, {host_name},
+    # {domain}, {start_date}, {end_date}, {months}, {title}.
+    description_template = models.TextField(_("modèle de description"))
+    criteria = models.TextField(_("critères d'obtention"))
+    # [{"name": ..., "description": ..., "framework": "ESCO", "code": ..., "url": ...}]
+    competencies = models.JSONField(_("compétences"), default=list)
+    image = models.BinaryField(_("image PNG"))
+    image_svg = models.TextField(_("image SVG"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("modèle de badge")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Credential(models.Model):
+    public_id = models.CharField(max_length=32, unique=True)
+    # One invitation gives at most one credential: the second concurrent
+    # validation fails on this constraint instead of issuing a twin.
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.PROTECT, related_name="credential"
+    )
+    badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT)
+    # What the volunteer validated (the record may change later; the badge does not).
+    given_name = models.CharField(max_length=300)
+    family_name = models.CharField(max_length=300)
+    host_name = models.CharField(max_length=300)
+    recipient_salt = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+    ob3_json = models.TextField()
+    ob3_jwt = models.TextField()
+    ob2_json = models.TextField()
+    status_index = models.PositiveIntegerField(unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=300, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+    mailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("badge émis")
+
+    def __str__(self) -> str:
+        return f"Badge {self.public_id}"

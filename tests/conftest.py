@@ -1,0 +1,1 @@
+"""Shared fixtures: a few named personas rather than factories."""

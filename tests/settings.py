@@ -1,0 +1,22 @@
+"""Test settings: the production module, fed a test environment first.
+
+Tests never touch the developer's data folder nor the real issuer key; mail goes
+to Django's in-memory outbox unless a test starts a real SMTP server; tasks run
+immediately unless a test exercises the database worker.
+"""
+
+import os
+import tempfile
+
+_TMP = tempfile.mkdtemp(prefix="insigne-test-")
+os.environ["INSIGNE_DATA_DIR"] = _TMP
+os.environ["INSIGNE_KEY_FILE"] = os.path.join(_TMP, "issuer_keys.json")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ["SITE_URL"] = "https://badges.example.test"
+os.environ["ALLOWED_HOSTS"] = "*"
+os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+os.environ["EMAIL_URL"] = "locmem://"
+
+from insigne.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
