@@ -1,0 +1,1 @@
+"""Benchmarks of the credential core: ``python -m bench`` (``make bench``)."""
