@@ -1,1 +1,36 @@
 """Shared fixtures: a few named personas rather than factories."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.personas import make_badge_class, make_mission
+
+pytest_plugins = ["tests.smtp"]
+
+
+@pytest.fixture
+def badge_class(db):
+    return make_badge_class()
+
+
+@pytest.fixture
+def camille(db):
+    """Eligible: six full months, ended 30 June 2026."""
+    return make_mission("M-CAMILLE")
+
+
+@pytest.fixture
+def sacha(db):
+    """Interrupted after two months: not eligible."""
+    import datetime as dt
+
+    from insigne.missions.models import EndReason
+
+    return make_mission(
+        "M-SACHA",
+        given_name="Sacha",
+        family_name="Exemple",
+        actual_end_date=dt.date(2026, 2, 28),
+        end_reason=EndReason.EARLY,
+    )

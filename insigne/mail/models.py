@@ -1,0 +1,85 @@
+"""Outgoing mail as rows: what to send, where it stands, and the mails the demo caught.
+
+Mail is a side effect of a committed transaction: a service creates an
+``OutgoingMail`` row and the sending task picks it up after the commit. The row
+is the retry state (attempts, next attempt, last error), so a worker that
+restarts or a second worker never sends a mail twice.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MailStatus(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    SENDING = "sending", _("En cours d'envoi")
+    SENT = "sent", _("Envoyé")
+    FAILED_TEMPORARY = "failed_temporary", _("Échec temporaire, nouvel essai prévu")
+    FAILED = "failed", _("Abandonné après plusieurs essais")
+    UNDELIVERABLE = "undeliverable", _("Adresse refusée")
+
+
+class OutgoingMail(models.Model):
+    # "invitation", "badge", "resend", ...: chosen by the app that queues the mail.
+    kind = models.CharField(_("type"), max_length=32)
+    to = models.EmailField(_("destinataire"), max_length=254)
+    subject = models.CharField(_("objet"), max_length=300)
+    text_body = models.TextField(_("texte"))
+    html_body = models.TextField(_("HTML"), blank=True)
+    # What the mail is about, e.g. "invitation:12", so the owning app can react
+    # to the outcome (signals in ``insigne.mail.signals``) without a foreign key here.
+    related_key = models.CharField(_("objet lié"), max_length=64, blank=True, db_index=True)
+    status = models.CharField(
+        _("état"), max_length=20, choices=MailStatus.choices, default=MailStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+    next_attempt_at = models.DateTimeField(_("prochain essai"), null=True, blank=True)
+    last_error = models.CharField(_("dernière erreur"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("courriel sortant")
+        verbose_name_plural = _("courriels sortants")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    def related_id(self, prefix: str) -> int | None:
+        """The id in ``related_key`` when it is ``"<prefix>:<id>"``, else None."""
+        name, _sep, value = self.related_key.partition(":")
+        return int(value) if name == prefix and value.isdigit() else None
+
+
+class OutgoingAttachment(models.Model):
+    mail = models.ForeignKey(OutgoingMail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    mimetype = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class CaughtMail(models.Model):
+    """A message received by the demo SMTP catcher (demo mode only)."""
+
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    envelope_from = models.CharField(max_length=300)
+    envelope_to = models.TextField()  # comma-separated recipients
+    subject = models.CharField(max_length=300, blank=True)
+    raw = models.BinaryField()
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.received_at:%Y-%m-%d %H:%M} {self.subject}"

@@ -1,0 +1,154 @@
+"""The sending task: claim, send, and record the outcome with retries.
+
+Temporary failures (4xx replies, refused connections, timeouts) are retried
+after 1 min, 5 min, 30 min, 2 h and 6 h, then the mail is given up as
+``failed``. Permanent refusals (5xx on the recipient or the message) make it
+``undeliverable`` at once. Logs carry the mail id and kind, never an address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+import re
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.dispatch import Signal
+from django.utils import timezone
+from django_tasks import task
+
+from insigne.mail.models import MailStatus, OutgoingMail
+from insigne.mail.signals import mail_failed, mail_sent, mail_undeliverable
+
+logger = logging.getLogger(__name__)
+
+BACKOFF = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+    dt.timedelta(hours=6),
+)
+_ADDRESS = re.compile(r"[^\s<>\"']+@[^\s<>\"']+")
+
+
+class Outcome(enum.Enum):
+    TEMPORARY = "temporary"
+    PERMANENT = "permanent"
+
+
+@task()
+def send_outgoing_mail(mail_id: int) -> str:
+    """Send one queued mail unless another worker already has it; return what happened."""
+    mail = _claim(mail_id)
+    if mail is None:
+        return "skipped"
+    try:
+        build_message(mail).send()
+    except Exception as exc:  # any failure is recorded on the row, then retried or not
+        return _record_failure(mail, exc)
+    _finish(mail, MailStatus.SENT, "", mail_sent, sent_at=timezone.now())
+    return "sent"
+
+
+def _claim(mail_id: int) -> OutgoingMail | None:
+    """Take the mail with one conditional UPDATE: 0 rows means someone else has it."""
+    now = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    claimed = OutgoingMail.objects.filter(
+        due, id=mail_id, status__in=[MailStatus.PENDING, MailStatus.FAILED_TEMPORARY]
+    ).update(status=MailStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        logger.info("mail %s not claimed (already taken, done or not due)", mail_id)
+        return None
+    return OutgoingMail.objects.prefetch_related("attachments").get(id=mail_id)
+
+
+def build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.text_body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.to],
+        # RFC 3834: tells auto-responders not to answer an automatic message.
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    if mail.html_body:
+        message.attach_alternative(mail.html_body, "text/html")
+    for attachment in mail.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
+    return message
+
+
+def classify(exc: BaseException) -> Outcome:
+    """Permanent only when the relay refused this recipient or this message with a 5xx."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return Outcome.PERMANENT if codes and all(c >= 500 for c in codes) else Outcome.TEMPORARY
+    if isinstance(exc, smtplib.SMTPDataError) and exc.smtp_code >= 500:
+        return Outcome.PERMANENT
+    # 4xx, sender or authentication refusals (our configuration, not the address),
+    # refused connections, timeouts, and anything unexpected: try again later.
+    return Outcome.TEMPORARY
+
+
+def describe(exc: BaseException) -> str:
+    """A short error text for the row, with any address in it masked."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        text = "; ".join(f"{code} {_decode(msg)}" for code, msg in exc.recipients.values())
+    elif isinstance(exc, smtplib.SMTPResponseException):
+        text = f"{exc.smtp_code} {_decode(exc.smtp_error)}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return _ADDRESS.sub("<…>", text)[:300]
+
+
+def _decode(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def _record_failure(mail: OutgoingMail, exc: Exception) -> str:
+    error = describe(exc)
+    if classify(exc) is Outcome.PERMANENT:
+        logger.warning("mail %s (%s) undeliverable: %s", mail.pk, mail.kind, error)
+        _finish(mail, MailStatus.UNDELIVERABLE, error, mail_undeliverable)
+        return "undeliverable"
+    if mail.attempts > len(BACKOFF):
+        logger.error("mail %s (%s) given up after %d attempts", mail.pk, mail.kind, mail.attempts)
+        _finish(mail, MailStatus.FAILED, error, mail_failed)
+        return "failed"
+    _schedule_retry(mail, error)
+    return "retry"
+
+
+def _schedule_retry(mail: OutgoingMail, error: str) -> None:
+    run_after = timezone.now() + BACKOFF[mail.attempts - 1]
+    logger.warning("mail %s (%s) temporary failure, retry at %s", mail.pk, mail.kind, run_after)
+    # One transaction: with the database task backend the retry task and the new
+    # state are written together, so a crash cannot leave a retry without a task.
+    with transaction.atomic():
+        OutgoingMail.objects.filter(pk=mail.pk).update(
+            status=MailStatus.FAILED_TEMPORARY, next_attempt_at=run_after, last_error=error
+        )
+        if send_outgoing_mail.get_backend().supports_defer:
+            send_outgoing_mail.using(run_after=run_after).enqueue(mail.pk)
+        # Otherwise (the immediate backend of tests) ``requeue_overdue_mail`` or a
+        # direct call picks it up once due.
+
+
+def _finish(mail: OutgoingMail, status: str, error: str, signal: Signal, **fields: object) -> None:
+    OutgoingMail.objects.filter(pk=mail.pk).update(
+        status=status, last_error=error, next_attempt_at=None, **fields
+    )
+    mail.refresh_from_db()
+    if status == MailStatus.SENT:
+        logger.info("mail %s (%s) sent", mail.pk, mail.kind)
+    # A receiver's bug must not turn a delivered mail into a retried one.
+    for receiver, result in signal.send_robust(sender=OutgoingMail, mail=mail):
+        if isinstance(result, Exception):
+            logger.error("mail %s: receiver %r failed: %r", mail.pk, receiver, result)
