@@ -19,6 +19,11 @@ class Invitation(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
+    # What the volunteer typed in the form, kept between the form and the preview
+    # (and across devices) until validation copies it onto the credential.
+    draft_given_name = models.CharField(max_length=300, blank=True)
+    draft_family_name = models.CharField(max_length=300, blank=True)
+    draft_host_name = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("invitation")

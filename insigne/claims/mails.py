@@ -1,0 +1,81 @@
+"""Content of the two mails of the journey: the invitation and the badge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from insigne.claims.models import Invitation
+from insigne.credentials.models import Credential
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    text: str
+    html: str
+    attachments: tuple[tuple[str, bytes, str], ...] = field(default=())
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
+    context = {
+        "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
+        "ISSUER_NAME": settings.INSIGNE_ISSUER_NAME,
+        **context,
+    }
+    return (
+        render_to_string(f"claims/mail/{name}.txt", context),
+        render_to_string(f"claims/mail/{name}.html", context),
+    )
+
+
+def invitation_mail(invitation: Invitation, token: str) -> Mail:
+    mission = invitation.mission
+    claim_url = absolute(reverse("claim", args=[token]))
+    with translation.override("fr"):
+        text, html = _render(
+            "invitation",
+            {
+                "mission": mission,
+                "claim_url": claim_url,
+                "button_url": claim_url,
+                "decline_url": absolute(reverse("claim_decline", args=[token])),
+                "resend_url": absolute(reverse("resend")),
+                "button_label": "Obtenir mon badge",
+            },
+        )
+    return Mail(subject="Votre Open Badge Service Civique vous attend", text=text, html=html)
+
+
+def badge_mail(credential: Credential) -> Mail:
+    from insigne.verification.badges import baked_png, linkedin_url
+
+    url = absolute(reverse("badge", args=[credential.public_id]))
+    with translation.override("fr"):
+        text, html = _render(
+            "badge",
+            {
+                "credential": credential,
+                "badge_url": url,
+                "button_url": url,
+                "button_label": "Voir mon badge",
+                "linkedin_url": linkedin_url(credential),
+            },
+        )
+    png = baked_png(credential)
+    attachment = ("open-badge-service-civique.png", png, "image/png")
+    return Mail(
+        subject="Votre Open Badge Service Civique",
+        text=text,
+        html=html,
+        attachments=(attachment,),
+    )

@@ -1,0 +1,31 @@
+"""Outcomes of the journey's mails, recorded on the mission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from insigne.claims.models import Invitation
+from insigne.mail.signals import mail_sent, mail_undeliverable
+from insigne.missions.models import Mission
+
+
+def _invitation_id(mail: Any) -> int | None:
+    kind, _, value = str(mail.related_key).partition(":")
+    return int(value) if kind == "invitation" and value.isdigit() else None
+
+
+@receiver(mail_sent)
+def record_invitation_sent(sender: Any, mail: Any, **kwargs: Any) -> None:
+    invitation_id = _invitation_id(mail)
+    if invitation_id is not None:
+        Invitation.objects.filter(pk=invitation_id, sent_at=None).update(sent_at=mail.sent_at)
+
+
+@receiver(mail_undeliverable)
+def record_undeliverable_address(sender: Any, mail: Any, **kwargs: Any) -> None:
+    """A refused address is flagged for support (console) instead of being retried."""
+    invitation_id = _invitation_id(mail)
+    if invitation_id is not None:
+        Mission.objects.filter(invitation__pk=invitation_id).update(email_undeliverable=True)

@@ -1,0 +1,249 @@
+"""The volunteer's journey, one verb per step: invite, open, draft, decline, validate, resend.
+
+Every write happens in one transaction; mails are queued with ``queue_mail``, which
+only enqueues the sending task once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from insigne.claims import mails
+from insigne.claims.models import Invitation
+from insigne.claims.tokens import hash_token, looks_like_token, new_token
+from insigne.credentials.models import BadgeClass, Credential
+from insigne.mail.services import queue_mail
+from insigne.missions.models import Mission
+
+logger = logging.getLogger(__name__)
+
+BADGE_CLASS_SLUG = "service-civique"
+
+
+class ClaimError(Exception):
+    """A step of the journey that cannot happen, with a stable code for tests and pages."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+def due_missions(today: dt.date) -> QuerySet[Mission]:
+    """Eligible missions that ended before ``today`` and were never invited."""
+    return Mission.objects.filter(
+        eligible=True,
+        actual_end_date__lt=today,
+        invitation__isnull=True,
+        email_undeliverable=False,
+    ).order_by("actual_end_date", "pk")
+
+
+def invite_due_missions(today: dt.date | None = None) -> int:
+    """Invite every due mission once; return how many invitations were created.
+
+    Safe to run at any time and several times a day, even concurrently: the
+    one-to-one constraint on ``Invitation.mission`` makes a second invitation of
+    the same mission fail, and that mission is simply skipped.
+    """
+    today = today or timezone.localdate()
+    created = 0
+    while True:
+        batch = list(due_missions(today).values_list("pk", flat=True)[:500])
+        if not batch:
+            return created
+        for mission_id in batch:
+            created += invite_mission(mission_id)
+
+
+def invite_mission(mission_id: int) -> bool:
+    token, token_hash = new_token()
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(mission_id=mission_id, token_hash=token_hash)
+            _queue_invitation_mail(invitation, token)
+    except IntegrityError:
+        return False  # invited meanwhile by another run
+    return True
+
+
+def _queue_invitation_mail(invitation: Invitation, token: str) -> None:
+    mail = mails.invitation_mail(invitation, token)
+    queue_mail(
+        kind="invitation",
+        to=invitation.mission.email,
+        subject=mail.subject,
+        text=mail.text,
+        html=mail.html,
+        related_key=f"invitation:{invitation.pk}",
+    )
+
+
+# --- the claim -----------------------------------------------------------------------------
+
+
+def find_invitation(token: str) -> Invitation:
+    """The invitation of a personal link, or ``ClaimError("unknown_link")``."""
+    if not looks_like_token(token):
+        raise ClaimError("unknown_link", "Lien inconnu.")
+    invitation = (
+        Invitation.objects.select_related("mission").filter(token_hash=hash_token(token)).first()
+    )
+    if invitation is None:
+        raise ClaimError("unknown_link", "Lien inconnu.")
+    return invitation
+
+
+def mark_opened(invitation: Invitation) -> None:
+    if invitation.opened_at is None:
+        Invitation.objects.filter(pk=invitation.pk, opened_at=None).update(opened_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class ClaimDetails:
+    """What will be written on the badge: the record, with the volunteer's corrections."""
+
+    given_name: str
+    family_name: str
+    host_name: str
+
+
+def current_details(invitation: Invitation) -> ClaimDetails:
+    mission = invitation.mission
+    return ClaimDetails(
+        given_name=invitation.draft_given_name or mission.given_name,
+        family_name=invitation.draft_family_name or mission.family_name,
+        host_name=invitation.draft_host_name or mission.host_name,
+    )
+
+
+def save_draft(invitation: Invitation, details: ClaimDetails) -> None:
+    _ensure_open(invitation)
+    Invitation.objects.filter(pk=invitation.pk, validated_at=None).update(
+        draft_given_name=details.given_name,
+        draft_family_name=details.family_name,
+        draft_host_name=details.host_name,
+    )
+
+
+def decline_invitation(invitation: Invitation) -> None:
+    """The volunteer does not want the badge (FAQ §14): the link stops working."""
+    if invitation.validated_at is not None:
+        raise ClaimError("already_validated", "Le badge a déjà été délivré.")
+    Invitation.objects.filter(pk=invitation.pk, declined_at=None, validated_at=None).update(
+        declined_at=timezone.now()
+    )
+
+
+def reopen_invitation(invitation: Invitation) -> None:
+    """The volunteer changed their mind after declining."""
+    Invitation.objects.filter(pk=invitation.pk).update(declined_at=None)
+
+
+def _ensure_open(invitation: Invitation) -> None:
+    if invitation.validated_at is not None:
+        raise ClaimError("already_validated", "Le badge a déjà été délivré.")
+    if invitation.declined_at is not None:
+        raise ClaimError("declined", "Vous avez refusé ce badge.")
+
+
+def validate_claim(invitation: Invitation) -> Credential:
+    """Issue the credential of this invitation exactly once and queue the badge mail.
+
+    Concurrent submissions serialise on the invitation row (``SELECT … FOR
+    UPDATE`` on PostgreSQL, the immediate write lock on SQLite); the loser finds
+    the credential already there and gets it back. The one-to-one constraint on
+    ``Credential.invitation`` is the last line of defence.
+    """
+    try:
+        with transaction.atomic():
+            locked = Invitation.objects.select_for_update().select_related("mission")
+            invitation = locked.get(pk=invitation.pk)
+            existing = Credential.objects.filter(invitation=invitation).first()
+            if existing is not None:
+                return existing
+            _ensure_open(invitation)
+            credential = _issue(invitation)
+            invitation.validated_at = credential.issued_at
+            invitation.save(update_fields=["validated_at"])
+            _queue_badge_mail(credential)
+            return credential
+    except IntegrityError:
+        return Credential.objects.get(invitation_id=invitation.pk)
+
+
+def _issue(invitation: Invitation) -> Credential:
+    from insigne.claims.issuing import issue_credential
+
+    details = current_details(invitation)
+    badge_class = BadgeClass.objects.get(slug=BADGE_CLASS_SLUG)
+    return issue_credential(
+        invitation=invitation,
+        badge_class=badge_class,
+        given_name=details.given_name,
+        family_name=details.family_name,
+        host_name=details.host_name,
+        public_id=secrets.token_urlsafe(16),
+        issued_at=timezone.now(),
+    )
+
+
+def _queue_badge_mail(credential: Credential) -> None:
+    mail = mails.badge_mail(credential)
+    queue_mail(
+        kind="badge",
+        to=credential.invitation.mission.email,
+        subject=mail.subject,
+        text=mail.text,
+        html=mail.html,
+        attachments=mail.attachments,
+        related_key=f"credential:{credential.pk}",
+    )
+
+
+# --- "je n'ai pas reçu mon invitation ou mon badge" ----------------------------------------
+
+
+def resend_for_address(email: str) -> int:
+    """Send again what exists for this address; return how many mails were queued.
+
+    A pending invitation gets a *new* link (only hashes are stored, so the old
+    one cannot be sent again; it stops working). An issued badge is mailed again.
+    Declined invitations stay declined. The caller answers the same whatever the
+    count, so the page never tells whether an address is known.
+    """
+    sent = 0
+    missions = Mission.objects.filter(email__iexact=email.strip()).select_related(
+        "invitation", "invitation__credential"
+    )
+    for mission in missions:
+        invitation = getattr(mission, "invitation", None)
+        if invitation is None or invitation.declined_at is not None:
+            continue
+        with transaction.atomic():
+            credential = Credential.objects.filter(invitation=invitation).first()
+            if credential is not None:
+                _queue_badge_mail(credential)
+            else:
+                token, token_hash = new_token()
+                Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
+                invitation.token_hash = token_hash
+                _queue_invitation_mail(invitation, token)
+        sent += 1
+    if sent:
+        logger.info("resend: %d mail(s) queued", sent)
+    return sent
+
+
+def support_contact() -> str:
+    return str(settings.SUPPORT_EMAIL)

@@ -1,0 +1,112 @@
+"""Pages of the personal link: form → preview → validation (final)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from insigne.claims import services
+from insigne.claims.forms import ClaimForm, ResendForm, ValidateForm
+from insigne.claims.models import Invitation
+from insigne.claims.preview import preview_badge
+from insigne.core import ratelimit
+
+
+def _link_error(request: HttpRequest, code: str, status: int) -> HttpResponse:
+    return render(request, "claims/link_error.html", {"code": code}, status=status)
+
+
+def _open(request: HttpRequest, token: str) -> Invitation | HttpResponse:
+    """The invitation of the link, or the page to show instead of the form."""
+    try:
+        invitation = services.find_invitation(token)
+    except services.ClaimError as error:
+        return _link_error(request, error.code, 404)
+    if hasattr(invitation, "credential"):
+        return redirect("badge", invitation.credential.public_id)
+    if invitation.declined_at is not None:
+        return render(request, "claims/declined.html", {"token": token}, status=410)
+    return invitation
+
+
+@require_http_methods(["GET", "POST"])
+def claim(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = _open(request, token)
+    if isinstance(invitation, HttpResponse):
+        return invitation
+    services.mark_opened(invitation)
+    details = services.current_details(invitation)
+    form = ClaimForm(request.POST or None, initial=details.__dict__)
+    if request.method == "POST" and form.is_valid():
+        services.save_draft(invitation, services.ClaimDetails(**form.cleaned_data))
+        return redirect("claim_preview", token)
+    return render(
+        request,
+        "claims/form.html",
+        {"form": form, "mission": invitation.mission, "token": token},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def preview(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = _open(request, token)
+    if isinstance(invitation, HttpResponse):
+        return invitation
+    form = ValidateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        credential = services.validate_claim(invitation)
+        messages.success(
+            request, _("Votre badge est prêt. Nous vous l'envoyons aussi par courriel.")
+        )
+        return redirect("badge", credential.public_id)
+    return render(
+        request,
+        "claims/preview.html",
+        {"form": form, "badge": preview_badge(invitation), "token": token},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decline(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = _open(request, token)
+    if isinstance(invitation, HttpResponse):
+        return invitation
+    if request.method == "POST":
+        services.decline_invitation(invitation)
+        return render(request, "claims/declined.html", {"token": token, "just_declined": True})
+    return render(request, "claims/decline_confirm.html", {"token": token})
+
+
+@require_POST
+def reopen(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.find_invitation(token)
+    except services.ClaimError as error:
+        return _link_error(request, error.code, 404)
+    services.reopen_invitation(invitation)
+    return redirect("claim", token)
+
+
+RESEND_PER_ADDRESS = (3, 3600)  # three requests per address per hour
+RESEND_PER_CLIENT = (20, 3600)  # twenty requests per client per hour
+
+
+@require_http_methods(["GET", "POST"])
+def resend(request: HttpRequest) -> HttpResponse:
+    """Send again the invitation or badge of an address; same answer whether it exists or not."""
+    form = ResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        if not ratelimit.allow(
+            "resend-client", ratelimit.client_address(request), *RESEND_PER_CLIENT
+        ):
+            return render(
+                request, "claims/resend.html", {"form": form, "limited": True}, status=429
+            )
+        if ratelimit.allow("resend-address", email, *RESEND_PER_ADDRESS):
+            services.resend_for_address(email)
+        return render(request, "claims/resend.html", {"form": ResendForm(), "done": True})
+    return render(request, "claims/resend.html", {"form": form})

@@ -1,0 +1,70 @@
+"""Public pages of an issued badge: the page itself, its images, its JSON."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from insigne.credentials.models import BadgeClass, Credential
+from insigne.verification import badges
+
+JSON_TYPES = ("application/ld+json", "application/json", "application/vc")
+
+
+def _credential(public_id: str) -> Credential:
+    queryset = Credential.objects.select_related("badge_class", "invitation__mission")
+    return get_object_or_404(queryset, public_id=public_id)
+
+
+@require_GET
+def badge(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = _credential(public_id)
+    accept = request.headers.get("Accept", "")
+    if any(kind in accept for kind in JSON_TYPES) and "text/html" not in accept:
+        # The credential id is this URL: machines asking for JSON get the signed bytes.
+        response = HttpResponse(credential.ob3_json, content_type="application/ld+json")
+        response["Vary"] = "Accept"
+        return response
+    context = {
+        "credential": credential,
+        "badge": badges.credential_view(credential),
+        "badge_url": badges.badge_url(credential),
+        "linkedin_url": badges.linkedin_url(credential),
+        "linkedin_fields": badges.linkedin_fields(credential),
+        "page_title": credential.badge_class.name,
+    }
+    response = render(request, "verification/badge.html", context)
+    response["Vary"] = "Accept"
+    return response
+
+
+def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "public, max-age=3600"
+    # A served SVG must never run anything, whatever it contains.
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
+    return response
+
+
+@require_GET
+def badge_png(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = _credential(public_id)
+    filename = "open-badge-service-civique.png"
+    return _download(badges.baked_png(credential), "image/png", filename)
+
+
+@require_GET
+def badge_svg(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = _credential(public_id)
+    filename = "open-badge-service-civique.svg"
+    return _download(badges.baked_svg(credential), "image/svg+xml", filename)
+
+
+@require_GET
+def achievement_image(request: HttpRequest, slug: str) -> HttpResponse:
+    badge_class = get_object_or_404(BadgeClass, slug=slug)
+    return _download(bytes(badge_class.image), "image/png", f"{slug}.png")

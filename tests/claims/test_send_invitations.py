@@ -1,0 +1,72 @@
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError
+
+from insigne.claims.models import Invitation
+from tests.personas import make_mission
+
+
+def run(today: str) -> str:
+    out = StringIO()
+    call_command("send_invitations", today=today, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_invites_the_day_after_the_end_and_never_twice(camille, sacha, badge_class):
+    assert "0 invitation" in run("2026-06-30")  # the last day of the mission: not yet
+    assert mail.outbox == []
+    assert "1 invitation" in run("2026-07-01")
+    assert [m.to for m in mail.outbox] == [[camille.email]]
+    assert "0 invitation" in run("2026-07-01")
+    assert "0 invitation" in run("2026-07-05")
+    assert len(mail.outbox) == 1
+    assert Invitation.objects.get().mission == camille
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_missed_day_catches_up(badge_class):
+    make_mission("M-1", actual_end_date=dt.date(2026, 6, 30))
+    make_mission("M-2", start_date=dt.date(2026, 1, 3), actual_end_date=dt.date(2026, 7, 2))
+    assert "2 invitation" in run("2026-07-10")
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_skips_unfinished_and_undeliverable_missions(badge_class):
+    make_mission("M-RUNNING", actual_end_date=None)
+    make_mission("M-BOUNCED", email_undeliverable=True)
+    assert "0 invitation" in run("2026-08-01")
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_invitation_of_a_mission(camille):
+    Invitation.objects.create(mission=camille, token_hash="a" * 64)
+    with pytest.raises(IntegrityError):
+        Invitation.objects.create(mission=camille, token_hash="b" * 64)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_invitation_mail_carries_the_personal_link_and_only_its_hash_is_stored(camille):
+    run("2026-07-01")
+    message = mail.outbox[0]
+    assert message.subject == "Votre Open Badge Service Civique vous attend"
+    assert "Agence du Service Civique" in message.from_email
+    html = message.alternatives[0][0]
+    assert "Obtenir mon badge" in html
+    link = next(w for w in message.body.split() if "/obtenir/" in w)
+    token = link.rstrip("/").split("/")[-1]
+    assert len(token) >= 22  # at least 128 bits, URL-safe base64
+    invitation = Invitation.objects.get()
+    assert token not in invitation.token_hash
+    assert invitation.token_hash == __import__("hashlib").sha256(token.encode()).hexdigest()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_malformed_date():
+    with pytest.raises(CommandError, match="Date invalide"):
+        run("01/07/2026")

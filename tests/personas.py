@@ -1,0 +1,69 @@
+"""Named personas for the journey tests (obviously demo people, addresses in .test)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from PIL import Image
+
+from insigne.credentials.models import BadgeClass
+from insigne.missions import eligibility
+from insigne.missions.models import Domain, EndReason, Mission
+
+TODAY = dt.date(2026, 7, 1)
+
+
+def badge_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 200), (0, 0, 145)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def make_badge_class() -> BadgeClass:
+    badge_class, _ = BadgeClass.objects.get_or_create(
+        slug="service-civique",
+        defaults={
+            "name": "Volontaire du Service Civique",
+            "description_template": (
+                "{given_name} {family_name} a accompli une mission de Service Civique de "
+                "{months} mois auprès de {host_name}, dans le domaine {domain}, "
+                "du {start_date} au {end_date}."
+            ),
+            "criteria": "Avoir accompli une mission de Service Civique d'au moins six mois.",
+            "competencies": [
+                {"name": "Travail en équipe", "description": "Coopérer au sein d'une équipe."},
+                {"name": "Sens de l'engagement", "framework": "Service Civique"},
+            ],
+            "image": badge_png(),
+        },
+    )
+    return badge_class
+
+
+def make_mission(external_id: str, **fields: Any) -> Mission:
+    values: dict[str, Any] = {
+        "given_name": "Camille",
+        "family_name": "Démo",
+        "email": f"{external_id.lower()}@exemple.test",
+        "start_date": dt.date(2026, 1, 1),
+        "planned_end_date": dt.date(2026, 6, 30),
+        "actual_end_date": dt.date(2026, 6, 30),
+        "end_reason": EndReason.TERM,
+        "host_name": "Association Exemple",
+        "domain": Domain.SOLIDARITE,
+        "commune": "Lyon",
+        "departement": "69",
+        "title": "Accompagnement aux devoirs",
+    }
+    values.update(fields)
+    result = eligibility.evaluate(
+        values["start_date"], values["actual_end_date"], values["end_reason"] == EndReason.EARLY
+    )
+    return Mission.objects.create(
+        external_id=external_id,
+        eligible=result.eligible,
+        ineligibility_reason=result.reason,
+        **values,
+    )
