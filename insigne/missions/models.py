@@ -8,6 +8,7 @@ credential, so an import never changes an issued badge.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -80,8 +81,20 @@ class MissionImport(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Rows that would have changed a mission whose badge is already issued: counted in
+    # ``unchanged`` too (the mission is left as it is) and listed in ``warnings``.
+    unchanged_issued = models.PositiveIntegerField(default=0)
     # [{"line": 12, "field": "date_debut", "reason": "...", "raw": {...}}, ...]
     errors = models.JSONField(default=list)
+    # Same shape; what was imported (or kept) but deserves a look: unknown columns,
+    # rows left alone because the badge is already issued.
+    warnings = models.JSONField(default=list)
+    # Why the whole file was refused (unreadable, a required column missing); empty otherwise.
+    failure = models.TextField(blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,0 +1,469 @@
+"""The mission file format: reading and validating rows, with no database.
+
+One row per mission, a header row first (column order free)::
+
+    identifiant_mission;prenom;nom;email;date_debut;date_fin_prevue;
+    date_fin_effective;motif_fin;structure;siret;numero_agrement;domaine;
+    commune;departement;intitule_mission
+
+Decisions, so that the agency knows what happens to each row:
+
+* Encoding: UTF-8 (with or without BOM) is tried strictly first, then
+  Windows-1252 (what spreadsheet software writes on French Windows).
+* Separator: ``;`` or ``,``, whichever the header line uses more.
+* Header names are compared without case, accents or surrounding spaces. The
+  columns in ``REQUIRED_COLUMNS`` must be there, or the whole file is refused.
+  An optional column that is absent leaves that value untouched on missions
+  that already exist (and empty on new ones). Unknown columns are ignored and
+  reported as warnings, so a misspelt optional column is noticed.
+* Values are trimmed. A value holding a control character (tab, line break
+  inside quotes, NUL, …) rejects its row: such bytes are corruption, not
+  names. Everything else is kept as text, markup, right-to-left scripts and
+  emoji included; escaping is the templates' job.
+* Entirely blank lines are skipped (they hold no mission). Every other line
+  is either imported or reported with its physical line number (header = 1),
+  the column and the reason, in French.
+* When an ``identifiant_mission`` appears twice, the first row wins and the
+  later ones are rejected.
+
+The same validation serves the JSON API, whose objects use the column names
+as keys (``RawRow.line`` is then the position in the list, from 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.utils import translation
+
+from insigne.missions.models import Domain, EndReason
+
+# column name -> Mission field name
+COLUMNS: dict[str, str] = {
+    "identifiant_mission": "external_id",
+    "prenom": "given_name",
+    "nom": "family_name",
+    "email": "email",
+    "date_debut": "start_date",
+    "date_fin_prevue": "planned_end_date",
+    "date_fin_effective": "actual_end_date",
+    "motif_fin": "end_reason",
+    "structure": "host_name",
+    "siret": "host_siret",
+    "numero_agrement": "host_agrement",
+    "domaine": "domain",
+    "commune": "commune",
+    "departement": "departement",
+    "intitule_mission": "title",
+}
+REQUIRED_COLUMNS = (
+    "identifiant_mission",
+    "prenom",
+    "nom",
+    "email",
+    "date_debut",
+    "date_fin_prevue",
+    "structure",
+    "domaine",
+)
+MAX_LENGTHS = {
+    "identifiant_mission": 64,
+    "prenom": 300,
+    "nom": 300,
+    "email": 254,
+    "structure": 300,
+    "numero_agrement": 64,
+    "commune": 200,
+    "intitule_mission": 300,
+}
+# Kept in an error report, so that a 1 MB cell does not become a 1 MB report.
+RAW_VALUE_LIMIT = 500
+
+Value = str | dt.date | None
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be imported (unreadable, missing columns)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str  # column name, "" when the problem is the whole line
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"line": self.line, "field": self.field, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One row as read: column -> text, plus problems found while reading it."""
+
+    line: int
+    values: dict[str, str]
+    raw: object  # what to show in a report (dict of cells, or a list when unaligned)
+    problems: tuple[RowError, ...] = ()
+
+
+@dataclass(frozen=True)
+class MissionRow:
+    """A valid row: Mission field name -> typed value, only for columns present."""
+
+    line: int
+    external_id: str
+    fields: dict[str, Value]
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line: int
+    errors: tuple[RowError, ...]
+    raw: object
+
+
+@dataclass
+class CsvFile:
+    columns: list[str]
+    rows: Iterator[RawRow]
+    warnings: list[RowError] = field(default_factory=list)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (BOM or not) strictly first, else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise FileRejected(
+            "Encodage non reconnu : enregistrez le fichier en UTF-8 (ou Windows-1252)."
+        ) from exc
+
+
+def sniff_separator(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") >= header.count(",") and ";" in header else ","
+
+
+def normalise_name(name: str) -> str:
+    """Lower case, no accents, words joined by ``_``: ``"Date début"`` -> ``date_debut``."""
+    return "_".join(fold(name).replace("-", " ").split())
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a label."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def read_csv(data: bytes) -> CsvFile:
+    """Decode, check the header and return the rows lazily. Raises ``FileRejected``."""
+    text = decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(text))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise FileRejected(f"Ligne d'en-tête illisible : {exc}.") from exc
+    if not header or not any(cell.strip() for cell in header):
+        raise FileRejected("Le fichier est vide : la ligne d'en-tête est absente.")
+    columns = [normalise_name(cell) for cell in header]
+    check_header(columns)
+    warnings = [
+        RowError(1, name, "colonne inconnue, ignorée")
+        for name in columns
+        if name not in COLUMNS and name
+    ]
+    return CsvFile(columns, _rows(reader, columns), warnings)
+
+
+def check_header(columns: list[str]) -> None:
+    doubles = sorted({c for c in columns if c and columns.count(c) > 1})
+    if doubles:
+        raise FileRejected(f"Colonne en double dans l'en-tête : {', '.join(doubles)}.")
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise FileRejected(
+            f"Colonne obligatoire absente de l'en-tête : {', '.join(missing)}. "
+            f"Colonnes attendues : {';'.join(COLUMNS)}."
+        )
+
+
+class _Reader(Protocol):
+    line_num: int
+
+    def __next__(self) -> list[str]: ...
+
+    def __iter__(self) -> _Reader: ...
+
+
+def _rows(reader: _Reader, columns: list[str]) -> Iterator[RawRow]:
+    previous_end = 1  # physical line where the previous record ended (header = 1)
+    while True:
+        line = previous_end + 1
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            yield _unreadable(line, str(exc))
+            previous_end = reader.line_num
+            continue
+        if cells is None:
+            return
+        previous_end = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        yield _raw_row(line, cells, columns)
+
+
+def _unreadable(line: int, detail: str) -> RawRow:
+    reason = "ligne illisible (guillemets mal fermés ou valeur trop longue)"
+    return RawRow(line, {}, detail, (RowError(line, "", reason),))
+
+
+def _raw_row(line: int, cells: list[str], columns: list[str]) -> RawRow:
+    if len(cells) != len(columns):
+        reason = f"nombre de colonnes incorrect : {len(cells)} au lieu de {len(columns)}"
+        return RawRow(line, {}, [_clip(c) for c in cells], (RowError(line, "", reason),))
+    values = {name: cell for name, cell in zip(columns, cells, strict=True) if name in COLUMNS}
+    return RawRow(line, values, {name: _clip(cell) for name, cell in values.items()})
+
+
+def _clip(value: str) -> str:
+    return value if len(value) <= RAW_VALUE_LIMIT else value[:RAW_VALUE_LIMIT] + "…"
+
+
+def rows_from_objects(objects: list[object]) -> Iterator[RawRow]:
+    """The JSON API body as rows: each object keyed by column name."""
+    for index, item in enumerate(objects, start=1):
+        if not isinstance(item, dict):
+            problem = RowError(index, "", "objet JSON attendu")
+            yield RawRow(index, {}, _clip(repr(item)), (problem,))
+            continue
+        yield _object_row(index, item)
+
+
+def _object_row(index: int, item: Mapping[str, object]) -> RawRow:
+    values: dict[str, str] = {}
+    problems = []
+    for key, value in item.items():
+        if key not in COLUMNS:
+            problems.append(RowError(index, str(key), "champ inconnu"))
+        elif value is None:
+            values[key] = ""
+        elif isinstance(value, str):
+            values[key] = value
+        else:
+            problems.append(RowError(index, key, "texte attendu"))
+    raw = {str(k): _clip(v) if isinstance(v, str) else v for k, v in item.items()}
+    return RawRow(index, values, raw, tuple(problems))
+
+
+# --- validating ----------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_FR_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_EXTERNAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
+_DEPARTEMENT = re.compile(r"(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[4-9])")
+# Unicode category Cc exactly: C0 controls, DEL and C1 controls.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_email_validator = EmailValidator()
+
+
+def validate_rows(rows: Iterable[RawRow]) -> Iterator[MissionRow | RejectedRow]:
+    """Validate each row; a later row repeating an ``identifiant_mission`` is rejected."""
+    first_line: dict[str, int] = {}
+    for raw in rows:
+        result = validate_row(raw)
+        if isinstance(result, MissionRow):
+            seen = first_line.setdefault(result.external_id, result.line)
+            if seen != result.line:
+                reason = f"identifiant en double dans le fichier (déjà à la ligne {seen})"
+                error = RowError(result.line, "identifiant_mission", reason)
+                result = RejectedRow(result.line, (error,), raw.raw)
+        yield result
+
+
+def validate_row(raw: RawRow) -> MissionRow | RejectedRow:
+    if raw.problems and not raw.values:
+        return RejectedRow(raw.line, raw.problems, raw.raw)
+    checker = _RowChecker(raw)
+    fields = checker.check()
+    if checker.errors:
+        return RejectedRow(raw.line, tuple(checker.errors), raw.raw)
+    return MissionRow(raw.line, str(fields["external_id"]), fields)
+
+
+class _RowChecker:
+    """Collects every problem of one row rather than stopping at the first."""
+
+    def __init__(self, raw: RawRow) -> None:
+        self.raw = raw
+        self.errors: list[RowError] = list(raw.problems)
+
+    def fail(self, column: str, reason: str) -> None:
+        self.errors.append(RowError(self.raw.line, column, reason))
+
+    def check(self) -> dict[str, Value]:
+        fields: dict[str, Value] = {}
+        for column in REQUIRED_COLUMNS:
+            if column not in self.raw.values:
+                self.fail(column, "valeur obligatoire manquante")
+        for column, text in self.raw.values.items():
+            value = self.text(column, text)
+            if value is None:
+                continue
+            try:
+                fields[COLUMNS[column]] = self.convert(column, value)
+            except ValueError as exc:
+                self.fail(column, str(exc))
+        self.check_dates(fields)
+        return fields
+
+    def text(self, column: str, text: str) -> str | None:
+        value = text.strip()
+        if _CONTROL.search(value):
+            self.fail(column, "caractère de contrôle interdit (tabulation, saut de ligne…)")
+            return None
+        limit = MAX_LENGTHS.get(column)
+        if limit and len(value) > limit:
+            self.fail(column, f"valeur trop longue : {len(value)} caractères, {limit} au plus")
+            return None
+        if not value and column in REQUIRED_COLUMNS:
+            self.fail(column, "valeur obligatoire manquante")
+            return None
+        return value
+
+    @staticmethod
+    def convert(column: str, value: str) -> Value:
+        converter = _CONVERTERS.get(column)
+        return value if converter is None else converter(value)
+
+    def check_dates(self, fields: dict[str, Value]) -> None:
+        start, planned = fields.get("start_date"), fields.get("planned_end_date")
+        actual = fields.get("actual_end_date")
+        if isinstance(start, dt.date) and isinstance(planned, dt.date) and planned < start:
+            self.fail("date_fin_prevue", "la date de fin prévue est antérieure à la date de début")
+        if isinstance(start, dt.date) and isinstance(actual, dt.date) and actual < start:
+            self.fail(
+                "date_fin_effective", "la date de fin effective est antérieure à la date de début"
+            )
+        early = fields.get("end_reason") == EndReason.EARLY
+        if early and "actual_end_date" in fields and actual is None:
+            self.fail("date_fin_effective", "rupture anticipée sans date de fin effective")
+
+
+# --- converters: text -> typed value, ValueError with a French reason -----------------
+
+
+def parse_date(value: str) -> dt.date:
+    """``AAAA-MM-JJ`` or ``JJ/MM/AAAA``; an impossible day (31/02) is refused."""
+    if match := _ISO_DATE.fullmatch(value):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _FR_DATE.fullmatch(value):
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        raise ValueError(f"date illisible « {_clip(value)} » : AAAA-MM-JJ ou JJ/MM/AAAA attendu")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"date impossible « {value} »") from None
+
+
+def optional_date(value: str) -> dt.date | None:
+    return parse_date(value) if value else None
+
+
+def parse_external_id(value: str) -> str:
+    if not _EXTERNAL_ID.fullmatch(value):
+        raise ValueError(
+            "identifiant invalide : lettres sans accent, chiffres et . _ : - uniquement"
+        )
+    return value
+
+
+def parse_email(value: str) -> str:
+    try:
+        _email_validator(value)
+    except ValidationError:
+        raise ValueError(f"adresse électronique invalide « {_clip(value)} »") from None
+    return value
+
+
+def parse_end_reason(value: str) -> str:
+    if not value:
+        return EndReason.TERM.value
+    found = _END_REASONS.get(normalise_name(value))
+    if found is None:
+        raise ValueError(f"motif de fin inconnu « {_clip(value)} » : terme ou rupture_anticipee")
+    return found
+
+
+def parse_domain(value: str) -> str:
+    found = _domains().get(" ".join(fold(value).split()))
+    if found is None:
+        raise ValueError(f"domaine inconnu « {_clip(value)} »")
+    return found
+
+
+def parse_siret(value: str) -> str:
+    digits = value.replace(" ", "").replace("\u00a0", "")
+    if not (len(digits) == 14 and digits.isascii() and digits.isdigit()):
+        raise ValueError("le SIRET doit compter 14 chiffres")
+    return digits
+
+
+def parse_departement(value: str) -> str:
+    code = value.upper().zfill(2)
+    if not _DEPARTEMENT.fullmatch(code):
+        raise ValueError(f"numéro de département inconnu « {_clip(value)} »")
+    return code
+
+
+_END_REASONS = {
+    EndReason.TERM.value: EndReason.TERM.value,
+    EndReason.EARLY.value: EndReason.EARLY.value,
+    "fin_de_mission": EndReason.TERM.value,
+    "terme_de_la_mission": EndReason.TERM.value,
+}
+_DOMAIN_CACHE: dict[str, str] = {}
+
+
+def _domains() -> dict[str, str]:
+    """Folded French label or code -> code (labels are lazy, so read them in French)."""
+    if not _DOMAIN_CACHE:
+        with translation.override("fr"):
+            for code, label in Domain.choices:
+                _DOMAIN_CACHE[fold(code)] = code
+                _DOMAIN_CACHE[" ".join(fold(str(label)).split())] = code
+    return _DOMAIN_CACHE
+
+
+_CONVERTERS: dict[str, Callable[[str], Value]] = {
+    "identifiant_mission": parse_external_id,
+    "email": parse_email,
+    "date_debut": parse_date,
+    "date_fin_prevue": parse_date,
+    "date_fin_effective": optional_date,
+    "motif_fin": parse_end_reason,
+    "domaine": parse_domain,
+    "siret": lambda v: parse_siret(v) if v else "",
+    "departement": lambda v: parse_departement(v) if v else "",
+}

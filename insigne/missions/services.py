@@ -1,0 +1,245 @@
+"""Importing missions: one code path for the command, the staff upload page and the API.
+
+Rows arrive validated (``csv_format``); this module only decides, batch by
+batch, what to create, what to update and what to leave alone, and writes each
+batch in one transaction: one query to fetch the existing missions, one to know
+which of them already have an issued badge, then ``bulk_create`` and
+``bulk_update``. An unchanged row writes nothing; a mission whose badge is
+issued is never modified (the row is counted as unchanged and reported).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from insigne.missions import eligibility
+from insigne.missions.csv_format import (
+    COLUMNS,
+    FileRejected,
+    MissionRow,
+    RejectedRow,
+    RowError,
+    read_csv,
+    validate_rows,
+)
+from insigne.missions.models import EndReason, Mission, MissionImport
+
+BATCH_SIZE = 2000
+# Changing one of these re-evaluates eligibility.
+ELIGIBILITY_FIELDS = frozenset({"start_date", "actual_end_date", "end_reason"})
+_COLUMN_OF = {name: column for column, name in COLUMNS.items()}
+ISSUED_REASON = "badge déjà émis : la mission n'est pas modifiée"
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class _Tally:
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unchanged_issued: int = 0
+    rejected: int = 0
+    errors: list[dict[str, object]] = field(default_factory=list)
+    warnings: list[dict[str, object]] = field(default_factory=list)
+
+
+def import_missions(
+    rows: Iterable[MissionRow | RejectedRow],
+    source: str,
+    filename: str = "",
+    *,
+    uploaded_by: User | None = None,
+    warnings: Iterable[RowError] = (),
+    progress: Progress | None = None,
+) -> MissionImport:
+    """Upsert validated rows by ``external_id``; return the saved summary."""
+    tally = _Tally(warnings=[w.as_dict() for w in warnings])
+    for batch in _batches(iter(rows), BATCH_SIZE):
+        _import_batch(batch, tally)
+        if progress is not None:
+            progress(tally.read)
+    return _record(tally, source, filename, uploaded_by)
+
+
+def import_csv(
+    data: bytes,
+    source: str,
+    filename: str = "",
+    *,
+    uploaded_by: User | None = None,
+    progress: Progress | None = None,
+) -> MissionImport:
+    """Read a CSV file and import it; a refused file is recorded with its ``failure``."""
+    try:
+        csv_file = read_csv(data)
+    except FileRejected as exc:
+        return MissionImport.objects.create(
+            source=source,
+            filename=filename,
+            failure=exc.message,
+            uploaded_by=uploaded_by,
+            finished_at=timezone.now(),
+        )
+    return import_missions(
+        validate_rows(csv_file.rows),
+        source,
+        filename,
+        uploaded_by=uploaded_by,
+        warnings=csv_file.warnings,
+        progress=progress,
+    )
+
+
+def _batches(
+    rows: Iterator[MissionRow | RejectedRow], size: int
+) -> Iterator[list[MissionRow | RejectedRow]]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def _import_batch(batch: list[MissionRow | RejectedRow], tally: _Tally) -> None:
+    tally.read += len(batch)
+    valid = []
+    for row in batch:
+        if isinstance(row, RejectedRow):
+            tally.rejected += 1
+            tally.errors.extend(error.as_dict() | {"raw": row.raw} for error in row.errors)
+        else:
+            valid.append(row)
+    # A concurrent import may create one of our missions between the read and the
+    # insert; the unique constraint then fails the batch, and a second pass sees it.
+    try:
+        outcome = _write_batch(valid)
+    except IntegrityError:
+        outcome = _write_batch(valid)
+    outcome.add_to(tally)
+
+
+@dataclass
+class _BatchOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unchanged_issued: int = 0
+    warnings: list[dict[str, object]] = field(default_factory=list)
+
+    def add_to(self, tally: _Tally) -> None:
+        tally.created += self.created
+        tally.updated += self.updated
+        tally.unchanged += self.unchanged
+        tally.unchanged_issued += self.unchanged_issued
+        tally.warnings.extend(self.warnings)
+
+
+@transaction.atomic
+def _write_batch(rows: list[MissionRow]) -> _BatchOutcome:
+    ids = [row.external_id for row in rows]
+    existing = Mission.objects.in_bulk(ids, field_name="external_id")
+    issued = set(
+        Mission.objects.filter(
+            external_id__in=ids, invitation__credential__isnull=False
+        ).values_list("external_id", flat=True)
+    )
+    outcome = _BatchOutcome()
+    to_create, to_update, changed_fields = [], [], set()
+    now = timezone.now()
+    for row in rows:
+        mission = existing.get(row.external_id)
+        if mission is None:
+            to_create.append(_new_mission(row))
+            continue
+        changes = _apply(mission, row)
+        if not changes:
+            outcome.unchanged += 1
+        elif row.external_id in issued:
+            outcome.unchanged += 1
+            outcome.unchanged_issued += 1
+            outcome.warnings.append(_issued_warning(row, changes))
+        else:
+            mission.updated_at = now  # bulk_update does not touch auto_now fields
+            to_update.append(mission)
+            changed_fields |= changes
+    Mission.objects.bulk_create(to_create)
+    if to_update:
+        fields = sorted(changed_fields | {"updated_at"})
+        Mission.objects.bulk_update(to_update, fields)
+    outcome.created, outcome.updated = len(to_create), len(to_update)
+    return outcome
+
+
+def _new_mission(row: MissionRow) -> Mission:
+    mission = Mission(**row.fields)  # absent optional columns keep the model defaults
+    _evaluate(mission)
+    return mission
+
+
+def _apply(mission: Mission, row: MissionRow) -> set[str]:
+    """Set the row's values on ``mission`` (unsaved); return the fields that changed."""
+    changes = {name for name, value in row.fields.items() if getattr(mission, name) != value}
+    if not changes:
+        return changes
+    for name in changes:
+        setattr(mission, name, row.fields[name])
+    if changes & ELIGIBILITY_FIELDS:
+        changes |= _evaluate(mission)
+    return changes
+
+
+def _evaluate(mission: Mission) -> set[str]:
+    """Recompute eligibility on ``mission``; return the fields that changed."""
+    verdict = eligibility.evaluate(
+        _as_date(mission.start_date),
+        _as_date(mission.actual_end_date) if mission.actual_end_date else None,
+        mission.end_reason == EndReason.EARLY,
+    )
+    changed = set()
+    if mission.eligible != verdict.eligible:
+        mission.eligible = verdict.eligible
+        changed.add("eligible")
+    if mission.ineligibility_reason != verdict.reason:
+        mission.ineligibility_reason = verdict.reason
+        changed.add("ineligibility_reason")
+    return changed
+
+
+def _as_date(value: object) -> dt.date:
+    assert isinstance(value, dt.date)
+    return value
+
+
+def _issued_warning(row: MissionRow, changes: set[str]) -> dict[str, object]:
+    return {
+        "line": row.line,
+        "field": "identifiant_mission",
+        "reason": ISSUED_REASON,
+        "raw": {
+            "identifiant_mission": row.external_id,
+            "colonnes_ignorees": sorted(_COLUMN_OF[name] for name in changes if name in _COLUMN_OF),
+        },
+    }
+
+
+def _record(tally: _Tally, source: str, filename: str, uploaded_by: User | None) -> MissionImport:
+    return MissionImport.objects.create(
+        source=source,
+        filename=filename[:255],
+        uploaded_by=uploaded_by,
+        read=tally.read,
+        created=tally.created,
+        updated=tally.updated,
+        unchanged=tally.unchanged,
+        unchanged_issued=tally.unchanged_issued,
+        rejected=tally.rejected,
+        errors=tally.errors,
+        warnings=tally.warnings,
+        finished_at=timezone.now(),
+    )

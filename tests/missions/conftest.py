@@ -1,0 +1,54 @@
+"""Helpers for mission files: one valid row (a demo persona) and a CSV writer."""
+
+from __future__ import annotations
+
+import pytest
+
+from insigne.missions.csv_format import COLUMNS
+
+HEADER = list(COLUMNS)
+
+
+def row(**overrides: str) -> dict[str, str]:
+    """A valid, eligible, finished mission; keyword arguments replace columns."""
+    values = {
+        "identifiant_mission": "SC-2026-0001",
+        "prenom": "Camille",
+        "nom": "Exemple",
+        "email": "camille.exemple@example.org",
+        "date_debut": "2025-09-01",
+        "date_fin_prevue": "2026-04-30",
+        "date_fin_effective": "2026-04-30",
+        "motif_fin": "terme",
+        "structure": "Association Démo",
+        "siret": "12345678901234",
+        "numero_agrement": "NA-075-21-00001-00",
+        "domaine": "Solidarité",
+        "commune": "Paris",
+        "departement": "75",
+        "intitule_mission": "Accompagner les personnes isolées",
+    }
+    values.update(overrides)
+    return values
+
+
+def csv_text(rows: list[dict[str, str]], sep: str = ";", header: list[str] | None = None) -> str:
+    columns = header or HEADER
+    lines = [sep.join(columns)] + [sep.join(r.get(c, "") for c in columns) for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def csv_bytes(rows: list[dict[str, str]], sep: str = ";", encoding: str = "utf-8") -> bytes:
+    return csv_text(rows, sep).encode(encoding)
+
+
+@pytest.fixture
+def make_csv(tmp_path):  # type: ignore[no-untyped-def]
+    def write(content: str | bytes, name: str = "missions.csv"):  # type: ignore[no-untyped-def]
+        path = tmp_path / name
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        path.write_bytes(content)
+        return path
+
+    return write
