@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -109,13 +108,17 @@ def document_loader(url: str, options: Any = None) -> dict[str, Any]:
 _SPACE_LIKE = frozenset("\t\n\x0b\x0c\r\x85")
 
 
+# Unicode category Cc (C0, DEL, C1) and Cs (lone surrogates, which cannot even
+# be encoded): a character class is much faster than unicodedata per character.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _is_control(char: str) -> bool:
-    # Cc is C0, DEL and C1; Cs are lone surrogates, which cannot even be encoded.
-    return unicodedata.category(char) in ("Cc", "Cs")
+    return _CONTROL.match(char) is not None
 
 
 def has_control_character(text: str) -> bool:
-    return any(_is_control(char) for char in text)
+    return _CONTROL.search(text) is not None
 
 
 def clean_text(text: str) -> str:

@@ -1,0 +1,124 @@
+"""Data Integrity proofs with the ``eddsa-rdfc-2022`` cryptosuite (W3C vc-di-eddsa).
+
+Signing: canonicalise the proof options (with the document's ``@context``) and
+the document without its proof, hash each with SHA-256, sign
+``hash(proof options) + hash(document)`` with Ed25519, and store the proof in
+an array (the OB 3.0 JSON Schema wants one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pyld.jsonld import JsonLdError
+
+from insigne.credentials.canon import canonicalize
+from insigne.credentials.checks import Check
+from insigne.credentials.jsonld import JsonLdSafetyError
+from insigne.credentials.keys import KeyResolver
+from insigne.credentials.multibase import decode_multibase_z, multibase_z
+
+CRYPTOSUITE = "eddsa-rdfc-2022"
+PROOF_TYPE = "DataIntegrityProof"
+PROOF_PURPOSE = "assertionMethod"
+
+
+def proof_options(verification_method: str, created: str) -> dict[str, Any]:
+    return {
+        "type": PROOF_TYPE,
+        "created": created,
+        "verificationMethod": verification_method,
+        "cryptosuite": CRYPTOSUITE,
+        "proofPurpose": PROOF_PURPOSE,
+    }
+
+
+def hash_data(document: Mapping[str, Any], options: Mapping[str, Any]) -> bytes:
+    """The bytes signed: SHA-256 of the canonical proof options, then of the document."""
+    config = {"@context": document["@context"], **options}
+    config_hash = hashlib.sha256(canonicalize(config).encode()).digest()
+    document_hash = hashlib.sha256(canonicalize(document).encode()).digest()
+    return config_hash + document_hash
+
+
+def sign(
+    document: Mapping[str, Any], key: Ed25519PrivateKey, verification_method: str, created: str
+) -> dict[str, Any]:
+    """``document`` with an ``eddsa-rdfc-2022`` proof in its ``proof`` array."""
+    unsigned = {name: value for name, value in document.items() if name != "proof"}
+    options = proof_options(verification_method, created)
+    signature = key.sign(hash_data(unsigned, options))
+    return unsigned | {"proof": [options | {"proofValue": multibase_z(signature)}]}
+
+
+def _fail(code: str, message_fr: str) -> list[Check]:
+    return [Check(code, False, message_fr)]
+
+
+def _our_proof(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    proofs = document.get("proof")
+    proofs = proofs if isinstance(proofs, list) else [proofs]
+    for proof in proofs:
+        if isinstance(proof, Mapping) and proof.get("cryptosuite") == CRYPTOSUITE:
+            return proof
+    return None
+
+
+def _check_options(proof: Mapping[str, Any]) -> list[Check]:
+    if proof.get("type") != PROOF_TYPE or not isinstance(proof.get("proofValue"), str):
+        return _fail("proof_malformed", "La preuve cryptographique est mal formée.")
+    if proof.get("proofPurpose") != PROOF_PURPOSE:
+        return _fail("proof_purpose", "La preuve n'est pas destinée à attester ce badge.")
+    if not isinstance(proof.get("verificationMethod"), str):
+        return _fail("proof_malformed", "La preuve ne désigne pas de clé.")
+    return []
+
+
+def verify(document: Mapping[str, Any], resolve_key: KeyResolver) -> list[Check]:
+    """Checks of the ``eddsa-rdfc-2022`` proof of ``document``; the last one is the signature."""
+    if "@context" not in document:
+        return _fail("unknown_context", safety_message("unknown_context"))
+    proof = _our_proof(document)
+    if proof is None:
+        return _fail("proof_missing", "Le badge ne porte pas de preuve eddsa-rdfc-2022.")
+    problems = _check_options(proof)
+    if problems:
+        return problems
+    public_key = resolve_key(proof["verificationMethod"])
+    if public_key is None:
+        return _fail("key_unknown", "La clé de signature n'est pas une clé publiée par l'émetteur.")
+    unsigned = {name: value for name, value in document.items() if name != "proof"}
+    options = {name: value for name, value in proof.items() if name != "proofValue"}
+    try:
+        signed_bytes = hash_data(unsigned, options)
+        signature = decode_multibase_z(proof["proofValue"])
+    except JsonLdSafetyError as error:
+        return _fail(error.code, safety_message(error.code))
+    except JsonLdError:
+        return _fail("jsonld_invalid", "Le badge n'est pas un document JSON-LD valide.")
+    except (ValueError, KeyError, TypeError):
+        return _fail("proof_malformed", "La preuve cryptographique est mal formée.")
+    try:
+        public_key.verify(signature, signed_bytes)
+    except InvalidSignature:
+        return _fail("signature", "La signature ne correspond pas : le badge a été modifié.")
+    return [
+        Check("jsonld", True, "Le document n'utilise que des termes définis."),
+        Check("signature", True, "La signature de l'émetteur est valide."),
+    ]
+
+
+_SAFETY_MESSAGES = {
+    "unknown_context": "Le badge utilise un contexte JSON-LD inconnu.",
+    "undefined_term": "Le badge contient un terme que ses contextes ne définissent pas.",
+    "relative_iri": "Le badge contient un identifiant incomplet (IRI relative).",
+    "control_character": "Le badge contient des caractères de contrôle.",
+}
+
+
+def safety_message(code: str) -> str:
+    return _SAFETY_MESSAGES.get(code, "Document JSON-LD refusé.")
