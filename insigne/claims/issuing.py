@@ -133,7 +133,7 @@ def issue_credential(
 ) -> Credential:
     """Sign and store one credential (the caller holds the transaction and the row lock)."""
     from insigne.credentials import ob2
-    from insigne.credentials.issuance import issue
+    from insigne.credentials.issuance import dumps, issue
     from insigne.credentials.keys import issuer_keys
 
     salt = secrets.token_hex(16)
@@ -159,6 +159,6 @@ def issue_credential(
         issued_at=issued_at,
         ob3_json=signed.ob3_json,
         ob3_jwt=signed.ob3_jwt,
-        ob2_json=ob2.assertion_json(facts),
+        ob2_json=dumps(ob2.build_assertion(facts)),
         status_index=invitation.pk,
     )

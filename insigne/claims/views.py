@@ -39,7 +39,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
         return invitation
     services.mark_opened(invitation)
     details = services.current_details(invitation)
-    form = ClaimForm(request.POST or None, initial=details.__dict__)
+    form = ClaimForm(request.POST if request.method == "POST" else None, initial=details.__dict__)
     if request.method == "POST" and form.is_valid():
         services.save_draft(invitation, services.ClaimDetails(**form.cleaned_data))
         return redirect("claim_preview", token)
@@ -55,7 +55,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     invitation = _open(request, token)
     if isinstance(invitation, HttpResponse):
         return invitation
-    form = ValidateForm(request.POST or None)
+    form = ValidateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         credential = services.validate_claim(invitation)
         messages.success(
@@ -97,7 +97,7 @@ RESEND_PER_CLIENT = (20, 3600)  # twenty requests per client per hour
 @require_http_methods(["GET", "POST"])
 def resend(request: HttpRequest) -> HttpResponse:
     """Send again the invitation or badge of an address; same answer whether it exists or not."""
-    form = ResendForm(request.POST or None)
+    form = ResendForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
         if not ratelimit.allow(

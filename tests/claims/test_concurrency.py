@@ -1,0 +1,64 @@
+"""Double submits and parallel runs: one credential, one mail — on SQLite and PostgreSQL
+(``DATABASE_URL=postgres://… make test`` runs the same tests there)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from insigne.claims import services
+from insigne.claims.models import Invitation
+from insigne.credentials.models import Credential
+from tests.claims.helpers import invite
+from tests.personas import make_mission
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def in_parallel(count: int, work: Callable[[], Any]) -> list[Any]:
+    """Run ``work`` in ``count`` threads released together; re-raise the first error."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(work())
+        except BaseException as error:  # noqa: BLE001 - reported to the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
+
+
+def test_a_double_submit_gives_one_credential_and_one_mail(camille, badge_class, mailoutbox):
+    invitation, _ = invite(camille)
+    results = in_parallel(4, lambda: services.validate_claim(invitation).pk)
+    assert len(set(results)) == 1
+    assert Credential.objects.count() == 1
+    assert [m.subject for m in mailoutbox] == ["Votre Open Badge Service Civique"]
+
+
+def test_parallel_invitation_runs_invite_each_mission_once(badge_class, mailoutbox):
+    for number in range(20):
+        make_mission(f"M-{number:03d}")
+    import datetime as dt
+
+    counts = in_parallel(3, lambda: services.invite_due_missions(dt.date(2026, 7, 1)))
+    assert sum(counts) == 20
+    assert Invitation.objects.count() == 20
+    assert len(mailoutbox) == 20
+    assert len({m.to[0] for m in mailoutbox}) == 20
