@@ -1,0 +1,19 @@
+"""Add a new active issuer key; earlier public keys stay published."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from insigne.credentials.keys import rotate_key_file
+
+
+class Command(BaseCommand):
+    help = "Crée une nouvelle clé de signature active ; les anciennes restent publiées."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        added = rotate_key_file(Path(settings.INSIGNE_KEY_FILE))
+        self.stdout.write(f"Nouvelle clé active : {added.key_id} ({added.created})")
