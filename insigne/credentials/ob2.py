@@ -11,8 +11,9 @@ Each document is JSON-LD in the ``https://w3id.org/openbadges/v2`` context and i
 * revocation list: ``{site}/ob2/revocations``.
 
 The assertion is built from the same :class:`CredentialFacts` as the OB 3.0
-credential, with the same recipient hash, dates and evidence text. OB 2.0 has no
-property for the recipient's name, so it is written in the assertion narrative.
+credential, with the same recipient hash, dates and evidence text. The badge
+class is shared by every volunteer, so the personal description (with the
+recipient's name, for which OB 2.0 has no property) is the assertion narrative.
 There is no ``expires``: the badge is valid for life.
 """
 
@@ -103,9 +104,18 @@ def build_assertion(facts: CredentialFacts) -> dict[str, Any]:
         "issuedOn": format_datetime(facts.issued_at),
         "image": baked_png_url(site, facts.public_id),
         "evidence": [build_evidence(facts)],
-        "narrative": f"Badge délivré à {full_name(facts)}.",
+        "narrative": assertion_narrative(facts),
     }
     return assertion
+
+
+def assertion_narrative(facts: CredentialFacts) -> str:
+    """The volunteer's own description of the badge, which must name them: the shared
+    badge class cannot, and OB 2.0 has no other place for the recipient's name."""
+    name, description = full_name(facts), clean_text(facts.badge.description)
+    if name in description:
+        return description
+    return f"Badge délivré à {name}. {description}".strip()
 
 
 def build_alignment(competency: Competency) -> dict[str, Any]:

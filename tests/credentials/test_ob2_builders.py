@@ -141,3 +141,11 @@ def test_every_term_is_defined_by_the_v2_context(doc: dict, rdf_type: str) -> No
 
     assert _expanded_types(doc)[0].rsplit("#", 1)[-1] == rdf_type
     assert doc["@context"] == "https://w3id.org/openbadges/v2"
+
+
+def test_the_narrative_is_the_personal_description_naming_the_volunteer() -> None:
+    personal = BadgeFacts(**{**BADGE.__dict__, "description": "Camille Démo a servi six mois."})
+    facts = CredentialFacts(**{**CAMILLE.__dict__, "badge": personal})
+
+    assert ob2.build_assertion(facts)["narrative"] == "Camille Démo a servi six mois."
+    assert ob2.build_assertion(CAMILLE)["narrative"].startswith("Badge délivré à Camille Démo. ")
