@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -40,7 +39,7 @@ def browser() -> Iterator[object]:
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[*CHROMIUM_ARGS, f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}"],
+            args=CHROMIUM_ARGS,
         )
         yield instance
         instance.close()

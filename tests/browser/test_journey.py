@@ -67,7 +67,8 @@ def test_a_volunteer_gets_a_badge_from_the_csv_to_linkedin(
     page.get_by_role("button", name="Valider mon badge").click()
     assert page.get_by_text("Cochez la case pour confirmer").is_visible()  # nothing signed yet
     assert Credential.objects.count() == 0
-    page.get_by_label("Je confirme que ces informations sont exactes", exact=False).check()
+    page.get_by_text("Je confirme que ces informations sont exactes").click()  # the DSFR label
+    assert page.locator("#id_confirm").is_checked()
     page.get_by_role("button", name="Valider mon badge").click()
 
     page.wait_for_url(re.compile(r"/badges/[\w-]+$"))
