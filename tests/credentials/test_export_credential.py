@@ -1,0 +1,84 @@
+"""export_credential: each form on standard output, byte-exact; unknown ids refused."""
+
+import datetime as dt
+import io
+import json
+
+import openbadges_bakery
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from insigne.claims.models import Invitation
+from insigne.credentials import baking
+from insigne.credentials.models import Credential
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rfc3986")
+OB3 = '{"type":["VerifiableCredential","OpenBadgeCredential"],"name":"Été"}'
+JWT = "eyJhbGciOiJFZERTQSJ9.e30.c2ln"
+OB2 = '{"id":"https://badges.example.test/ob2/assertions/abc123","type":"Assertion"}'
+
+
+@pytest.fixture
+def credential(badge_class, camille) -> Credential:
+    invitation = Invitation.objects.create(mission=camille, token_hash="b" * 64)
+    return Credential.objects.create(
+        public_id="abc123",
+        invitation=invitation,
+        badge_class=badge_class,
+        given_name="Camille",
+        family_name="Démo",
+        host_name="Association Exemple",
+        recipient_salt="5a1t",
+        issued_at=timezone.make_aware(dt.datetime(2026, 7, 1, 10, 0)),
+        ob3_json=OB3,
+        ob3_jwt=JWT,
+        ob2_json=OB2,
+        status_index=invitation.pk,
+    )
+
+
+def _export(public_id: str, form: str) -> bytes:
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    call_command("export_credential", public_id, "--format", form, stdout=out)
+    return out.buffer.getvalue()
+
+
+@pytest.mark.parametrize(("form", "stored"), [("ob3", OB3), ("jwt", JWT), ("ob2", OB2)])
+def test_it_writes_the_stored_text_byte_for_byte(credential, form: str, stored: str) -> None:
+    assert _export("abc123", form) == stored.encode()
+
+
+def test_png_carries_the_ob3_credential(credential) -> None:
+    assert baking.unbake_png(_export("abc123", "png")) == {"openbadgecredential": OB3}
+
+
+def test_png2_carries_the_ob2_assertion_for_openbadges_bakery(credential) -> None:
+    png = _export("abc123", "png2")
+
+    assert openbadges_bakery.unbake(io.BytesIO(png)) == OB2
+
+
+def test_svg_and_svg2_carry_their_version(credential) -> None:
+    assert baking.unbake_svg(_export("abc123", "svg").decode()) == {"openbadgecredential": OB3}
+    svg2 = _export("abc123", "svg2").decode()
+    assert baking.unbake_svg(svg2) == {"openbadges": OB2}
+    assert openbadges_bakery.unbake(io.BytesIO(svg2.encode())) == json.loads(OB2)["id"]
+
+
+def test_it_refuses_an_unknown_id_in_french(db) -> None:
+    with pytest.raises(CommandError, match="Aucun badge émis") as error:
+        _export("inconnu", "ob3")
+    assert error.value.returncode != 0
+
+
+def test_it_warns_when_the_badge_was_revoked(credential) -> None:
+    credential.revoked_at = timezone.now()
+    credential.save()
+    err = io.StringIO()
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    call_command("export_credential", "abc123", "--format", "ob2", stdout=out, stderr=err)
+
+    assert "révoqué" in err.getvalue()
+    assert out.buffer.getvalue() == OB2.encode()
