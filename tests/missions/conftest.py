@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
+from insigne.claims.models import Invitation
+from insigne.credentials.models import BadgeClass, Credential
 from insigne.missions.csv_format import COLUMNS
+from insigne.missions.models import Mission
 
 HEADER = list(COLUMNS)
 
@@ -52,3 +56,22 @@ def make_csv(tmp_path):  # type: ignore[no-untyped-def]
         return path
 
     return write
+
+
+def issue_badge(mission: Mission) -> Credential:
+    """The smallest issued credential: enough for the import to see the badge."""
+    invitation = Invitation.objects.create(mission=mission, token_hash="0" * 64)
+    badge_class = BadgeClass.objects.create(
+        slug="volontaire", name="Volontaire", description_template="", criteria="", image=b""
+    )
+    return Credential.objects.create(
+        public_id="demo",
+        invitation=invitation,
+        badge_class=badge_class,
+        given_name=mission.given_name,
+        family_name=mission.family_name,
+        host_name=mission.host_name,
+        recipient_salt="salt",
+        issued_at=timezone.now(),
+        status_index=1,
+    )

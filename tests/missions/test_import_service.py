@@ -7,15 +7,12 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from insigne.claims.models import Invitation
-from insigne.credentials.models import BadgeClass, Credential
 from insigne.missions import eligibility
 from insigne.missions.models import Mission, MissionImport
 from insigne.missions.services import import_csv
 
-from .conftest import HEADER, csv_bytes, row
+from .conftest import HEADER, csv_bytes, issue_badge, row
 
 pytestmark = pytest.mark.django_db
 
@@ -26,24 +23,6 @@ def run(rows: list[dict[str, str]]) -> MissionImport:
 
 def counts(result: MissionImport) -> tuple[int, ...]:
     return (result.read, result.created, result.updated, result.unchanged, result.rejected)
-
-
-def issue_badge(mission: Mission) -> Credential:
-    invitation = Invitation.objects.create(mission=mission, token_hash="0" * 64)
-    badge_class = BadgeClass.objects.create(
-        slug="volontaire", name="Volontaire", description_template="", criteria="", image=b""
-    )
-    return Credential.objects.create(
-        public_id="demo",
-        invitation=invitation,
-        badge_class=badge_class,
-        given_name=mission.given_name,
-        family_name=mission.family_name,
-        host_name=mission.host_name,
-        recipient_salt="salt",
-        issued_at=timezone.now(),
-        status_index=1,
-    )
 
 
 def test_it_creates_missions_with_their_eligibility() -> None:
