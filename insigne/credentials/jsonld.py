@@ -198,7 +198,11 @@ def check_safe(doc: Mapping[str, Any]) -> None:
     _check_contexts(doc, top=True)
     expanded = jsonld.expand(
         copy.deepcopy(dict(doc)),
-        {"documentLoader": document_loader, "expandContext": {"@vocab": _UNDEFINED_VOCAB}},
+        {
+            "documentLoader": document_loader,
+            "expandContext": {"@vocab": _UNDEFINED_VOCAB},
+            "base": None,
+        },
     )
     _check_expanded(expanded)
 
@@ -213,6 +217,8 @@ def canonicalize_generic(doc: Mapping[str, Any], *, safe: bool = True) -> str:
             "algorithm": "URDNA2015",
             "format": "application/n-quads",
             "documentLoader": document_loader,
+            # pyld would otherwise resolve relative IRIs against http://example.org/base/
+            "base": None,
         },
     )
     return result

@@ -1,0 +1,56 @@
+"""did.json, jwks.json and the signed revocation status list."""
+
+import datetime as dt
+
+from insigne.credentials.checks import passed
+from insigne.credentials.keys import issuer_keys
+from insigne.credentials.proof import verify
+from insigne.credentials.status import MINIMUM_BITS, is_set
+
+
+def test_did_json_publishes_the_issuer_key(client):
+    response = client.get("/.well-known/did.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["id"] == "did:web:badges.example.test"
+    assert document["assertionMethod"] == [issuer_keys().verification_method]
+
+
+def test_jwks_json_publishes_the_same_key(client):
+    keys = client.get("/.well-known/jwks.json").json()["keys"]
+    assert [key["kid"] for key in keys] == [issuer_keys().verification_method]
+    assert keys[0]["kty"] == "OKP" and keys[0]["crv"] == "Ed25519"
+
+
+def make_credential(badge_class, number, revoked):
+    from django.utils import timezone
+
+    from insigne.claims.models import Invitation
+    from insigne.credentials.models import Credential
+    from tests.personas import make_mission
+
+    mission = make_mission(f"M-STATUS-{number}")
+    invitation = Invitation.objects.create(mission=mission, token_hash=f"{number:064d}")
+    return Credential.objects.create(
+        public_id=f"status{number}",
+        invitation=invitation,
+        badge_class=badge_class,
+        issued_at=timezone.now(),
+        status_index=number,
+        revoked_at=timezone.now() if revoked else None,
+    )
+
+
+def test_the_status_list_sets_the_bits_of_revoked_credentials(client, badge_class):
+    for number, revoked in ((3, True), (4, False), (70_000, True)):
+        make_credential(badge_class, number, revoked)
+    document = client.get("/ob3/status/1").json()
+    subject = document["credentialSubject"]
+    assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert subject["statusPurpose"] == "revocation"
+    encoded = subject["encodedList"]
+    assert encoded.startswith("u")
+    assert is_set(encoded, 3) and is_set(encoded, 70_000)
+    assert not is_set(encoded, 4) and not is_set(encoded, MINIMUM_BITS - 1)
+    assert passed(verify(document, issuer_keys().resolve))
+    assert dt.datetime.fromisoformat(document["validFrom"].replace("Z", "+00:00"))
