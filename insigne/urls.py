@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("insigne.claims.urls")),
     path("", include("insigne.credentials.urls")),
+    path("", include("insigne.credentials.ob2_urls")),
     path("", include("insigne.verification.verify_urls")),
     path("", include("insigne.verification.urls")),
     path("", include("insigne.missions.urls")),
