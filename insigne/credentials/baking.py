@@ -48,6 +48,8 @@ _SVG_ELEMENTS: dict[str, tuple[str, str, str]] = {
     "ob2": (OB2_SVG_NAMESPACE, "openbadges:assertion", OB2_KEYWORD),
     "ob3": (OB3_SVG_NAMESPACE, "openbadges:credential", OB3_KEYWORD),
 }
+# Characters XML 1.0 cannot carry, even in CDATA (controls, surrogates, U+FFFE/U+FFFF).
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _JWS = re.compile(r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]+$")
 
 
@@ -111,9 +113,13 @@ def _keyword_bytes(keyword: str) -> bytes:
 
 def itxt_chunk(keyword: str, text: str) -> bytes:
     """The whole uncompressed iTXt chunk (length, type, data, CRC), no language tag."""
+    try:
+        payload = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BakingError(str(_("Texte à intégrer invalide.")), "bad_text") from exc
     # keyword NUL, compression flag 0, method 0, empty language tag NUL, empty
     # translated keyword NUL, then UTF-8 text: the layout openbadges-bakery writes.
-    data = _keyword_bytes(keyword) + b"\x00\x00\x00\x00\x00" + text.encode("utf-8")
+    data = _keyword_bytes(keyword) + b"\x00\x00\x00\x00\x00" + payload
     return _chunk_bytes(b"iTXt", data)
 
 
@@ -230,8 +236,13 @@ def _remove_baked(root: Element, namespace: str, local_name: str) -> None:
 
 
 def bake_svg(svg: str, version: SvgVersion, text: str) -> str:
-    """Return ``svg`` with ``text`` baked as the ``version`` element, replacing any previous."""
+    """Return ``svg`` with ``text`` baked as the ``version`` element, replacing any previous.
+
+    XML parsers read a CR as LF, so text with CR comes back with LF (JSON has none raw).
+    """
     namespace, qname, _keyword = _SVG_ELEMENTS[version]
+    if _NOT_XML_CHAR.search(text):
+        raise BakingError(str(_("Texte à intégrer invalide.")), "bad_text")
     doc = _parse_svg(svg)
     root = doc.documentElement
     assert root is not None  # checked by _parse_svg
@@ -269,5 +280,6 @@ def unbake_svg(svg: str) -> dict[str, str]:
             continue
         element = elements[0]
         text = _element_text(element)
-        found[keyword] = text if text.strip() else element.getAttribute("verify")
+        verify = element.getAttribute("verify")
+        found[keyword] = text if text.strip() or not verify else verify
     return found

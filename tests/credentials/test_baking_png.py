@@ -7,6 +7,8 @@ import zlib
 
 import openbadges_bakery
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from insigne.credentials import baking
@@ -22,6 +24,9 @@ def _png(size: int = 64) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (size, size), (0, 0, 145)).save(out, "PNG")
     return out.getvalue()
+
+
+PNG = _png()
 
 
 def _chunk_types(png: bytes) -> list[bytes]:
@@ -110,3 +115,10 @@ def test_it_refuses_an_invalid_keyword() -> None:
     with pytest.raises(baking.BakingError) as error:
         baking.bake_png(_png(), "open\x00badges", ASSERTION)
     assert error.value.code == "png_bad_keyword"
+
+
+@given(text=st.text(st.characters(blacklist_categories=["Cs"])))
+def test_any_text_round_trips(text: str) -> None:
+    assert baking.unbake_png(baking.bake_png(PNG, baking.OB3_KEYWORD, text)) == {
+        "openbadgecredential": text
+    }

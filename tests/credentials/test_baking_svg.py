@@ -6,6 +6,8 @@ from xml.dom.minidom import parseString
 
 import openbadges_bakery
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from insigne.credentials import baking
 
@@ -91,3 +93,23 @@ def test_it_rejects_malformed_xml_and_entities() -> None:
         with pytest.raises(baking.BakingError) as error:
             baking.unbake_svg(text)
         assert error.value.code == "svg_invalid"
+
+
+# Any text XML can carry, CR aside (parsers read it as LF), survives the round trip.
+XML_TEXT = st.lists(
+    st.text(st.characters(blacklist_categories=["Cs", "Cc"], blacklist_characters="\ufffe\uffff"))
+    | st.sampled_from(["\n", "\t", "]]>", "]]", "<![CDATA[", "&amp;"])
+).map("".join)
+
+
+@given(assertion=XML_TEXT, credential=XML_TEXT)
+def test_any_xml_text_round_trips_in_both_versions(assertion: str, credential: str) -> None:
+    svg = baking.bake_svg(baking.bake_svg(SVG, "ob2", assertion), "ob3", credential)
+
+    assert baking.unbake_svg(svg) == {"openbadges": assertion, "openbadgecredential": credential}
+
+
+def test_it_refuses_text_that_xml_cannot_carry() -> None:
+    with pytest.raises(baking.BakingError) as error:
+        baking.bake_svg(SVG, "ob3", "nul\x00")
+    assert error.value.code == "bad_text"
