@@ -1,0 +1,95 @@
+"""Open Badges 3.0: a signed JSON credential (Data Integrity proof) or a VC-JWT.
+
+The cryptography is the credential core's (``insigne.credentials.issuance.verify_ob3``);
+this module feeds it keys resolved for the badge's own issuer and adds what a
+verifier of anyone's badge needs: the JSON Schema, dates, status, recipient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from insigne.credentials import jwt
+from insigne.credentials.checks import Check
+from insigne.credentials.issuance import verify_ob3
+from insigne.verification.badges import badge_view
+from insigne.verification.verify_checks import (
+    date_checks,
+    ob3_identities,
+    parse_datetime,
+    recipient_check,
+    schema_check,
+)
+from insigne.verification.verify_keys import IssuerKeyResolver
+from insigne.verification.verify_result import Summary
+from insigne.verification.verify_status import ob3_status
+
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+OB3_TYPES = frozenset(["OpenBadgeCredential", "AchievementCredential"])
+
+
+def _types(document: Mapping[str, Any]) -> set[str]:
+    value = document.get("type")
+    return {value} if isinstance(value, str) else {t for t in value or [] if isinstance(t, str)}
+
+
+def is_ob3(document: Mapping[str, Any]) -> bool:
+    context = document.get("@context")
+    contexts = context if isinstance(context, list) else [context]
+    return bool(_types(document) & (OB3_TYPES | {"VerifiableCredential"})) or VC_V1 in contexts
+
+
+def issuer_id(document: Mapping[str, Any]) -> str:
+    issuer = document.get("issuer")
+    value = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+    return value if isinstance(value, str) else ""
+
+
+def summary(document: Mapping[str, Any]) -> Summary:
+    try:
+        view = badge_view(dict(document))
+    except (AttributeError, TypeError):
+        return Summary(version="ob3", credential_id=str(document.get("id", "")))
+    return Summary(
+        version="ob3",
+        credential_id=str(document.get("id", "")),
+        issuer_id=issuer_id(document),
+        issuer_name=view.issuer_name,
+        issuer_url=view.issuer_url,
+        recipient_name=view.recipient,
+        achievement_name=view.title,
+        achievement_description=view.description,
+        issued_at=parse_datetime(document.get("validFrom")),
+        expires_at=parse_datetime(document.get("validUntil")),
+    )
+
+
+def _checks(
+    document: Mapping[str, Any], signature: list[Check], expected_email: str | None
+) -> list[Check]:
+    checks = [schema_check(document), *signature]
+    checks += date_checks(document.get("validFrom"), document.get("validUntil"))
+    checks += ob3_status(document)
+    if expected_email:
+        checks.append(
+            recipient_check(ob3_identities(document.get("credentialSubject")), expected_email)
+        )
+    return checks
+
+
+def verify_ob3_json(
+    document: Mapping[str, Any], expected_email: str | None
+) -> tuple[list[Check], Summary]:
+    resolver = IssuerKeyResolver(issuer_id(document))
+    signature = resolver.explain(verify_ob3(document, resolver))
+    return _checks(document, signature, expected_email), summary(document)
+
+
+def verify_ob3_jwt(
+    token: str, payload: Mapping[str, Any], expected_email: str | None
+) -> tuple[list[Check], Summary]:
+    document = jwt.credential_of(payload)
+    resolver = IssuerKeyResolver(issuer_id(document))
+    signature = resolver.explain(verify_ob3(token, resolver))
+    return _checks(document, signature, expected_email), summary(document)
