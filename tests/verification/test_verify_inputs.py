@@ -7,7 +7,10 @@ from insigne.verification.inputs import MAX_INPUT_BYTES, read_input
 from insigne.verification.verify import verify
 from tests.personas import badge_png
 
-SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    '<rect width="10" height="10"/></svg>'
+)
 PAYLOAD = '{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion"}'
 
 
