@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from insigne.credentials.jsonld import (
+    CONTROL_CHARACTERS,
     OB_V3P0,
     VC_V2,
     canonicalize_generic,
-    has_control_character,
 )
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -64,9 +64,18 @@ class _Kind:
 
 
 class _Emitter:
+    """Collects quads: ground ones as finished N-Quads lines, others as tuples."""
+
     def __init__(self) -> None:
-        self.quads: list[Quad] = []
+        self.ground: list[str] = []
+        self.blank_quads: list[Quad] = []
         self.blank_count = 0
+
+    def add(self, subject: Term, predicate: str, obj: Term) -> None:
+        if isinstance(subject, str) and isinstance(obj, str):
+            self.ground.append(f"{subject} {predicate} {obj} .\n")
+        else:
+            self.blank_quads.append((subject, predicate, obj))
 
     def node(self, kind: _Kind, value: Any) -> Term:
         if not isinstance(value, Mapping):
@@ -84,7 +93,7 @@ class _Emitter:
                 for type_name in _strings(item):
                     if type_name not in kind.types:
                         raise _Unknown
-                    self.quads.append((subject, RDF_TYPE, kind.types[type_name]))
+                    self.add(subject, RDF_TYPE, kind.types[type_name])
                 continue
             handler = kind.keys.get(key)
             if handler is None:
@@ -94,6 +103,8 @@ class _Emitter:
 
 
 def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
     items = value if isinstance(value, list) else [value]
     for item in items:
         if not isinstance(item, str):
@@ -108,9 +119,11 @@ def _iri(value: Any) -> str:
 
 
 def _escape(text: str) -> str:
-    if has_control_character(text):
+    if CONTROL_CHARACTERS.search(text):
         raise _Unknown
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    if "\\" in text or '"' in text:
+        return text.replace("\\", "\\\\").replace('"', '\\"')
+    return text
 
 
 def literal(predicate: str, datatype: str | None = None) -> Any:
@@ -120,7 +133,7 @@ def literal(predicate: str, datatype: str | None = None) -> Any:
 
     def handle(emitter: _Emitter, subject: Term, key: str, value: Any) -> None:
         for text in _strings(value):
-            emitter.quads.append((subject, pred, f'"{_escape(text)}"{suffix}'))
+            emitter.add(subject, pred, f'"{_escape(text)}"{suffix}')
 
     return handle
 
@@ -132,7 +145,7 @@ def boolean(predicate: str) -> Any:
         if not isinstance(value, bool):
             raise _Unknown
         text = "true" if value else "false"
-        emitter.quads.append((subject, pred, f'"{text}"^^<{XSD_BOOLEAN}>'))
+        emitter.add(subject, pred, f'"{text}"^^<{XSD_BOOLEAN}>')
 
     return handle
 
@@ -143,7 +156,7 @@ def reference(predicate: str) -> Any:
 
     def handle(emitter: _Emitter, subject: Term, key: str, value: Any) -> None:
         for text in _strings(value):
-            emitter.quads.append((subject, pred, _iri(text)))
+            emitter.add(subject, pred, _iri(text))
 
     return handle
 
@@ -156,7 +169,7 @@ def vocab(predicate: str, terms: dict[str, str]) -> Any:
         for text in _strings(value):
             if text not in terms:
                 raise _Unknown
-            emitter.quads.append((subject, pred, f"<{terms[text]}>"))
+            emitter.add(subject, pred, f"<{terms[text]}>")
 
     return handle
 
@@ -168,9 +181,9 @@ def nested(predicate: str, kind: Callable[[], _Kind], *, allow_iri: bool = False
     def handle(emitter: _Emitter, subject: Term, key: str, value: Any) -> None:
         for item in value if isinstance(value, list) else [value]:
             if allow_iri and isinstance(item, str):
-                emitter.quads.append((subject, pred, _iri(item)))
+                emitter.add(subject, pred, _iri(item))
             else:
-                emitter.quads.append((subject, pred, emitter.node(kind(), item)))
+                emitter.add(subject, pred, emitter.node(kind(), item))
 
     return handle
 
@@ -316,27 +329,23 @@ def _top_kind(doc: Mapping[str, Any]) -> _Kind:
     return kind
 
 
-def _quads(doc: Mapping[str, Any]) -> tuple[list[Quad], int]:
+def _emit(doc: Mapping[str, Any]) -> _Emitter:
     kind = _top_kind(doc)
     emitter = _Emitter()
     emitter.node(kind, {key: value for key, value in doc.items() if key != "@context"})
-    # An RDF dataset is a set: a value written twice is one quad.
-    return list(dict.fromkeys(emitter.quads)), emitter.blank_count
-
-
-def _term(term: Term, labels: Mapping[int, str]) -> str:
-    return term if isinstance(term, str) else labels[term]
+    return emitter
 
 
 def _first_degree_hashes(quads: list[Quad], blank_count: int) -> list[str]:
     """RDFC-1.0 §4.6 for each blank node: its quads with itself as _:a, others as _:z."""
     lines: list[list[str]] = [[] for _ in range(blank_count)]
     for subject, predicate, obj in quads:
-        for node in {subject, obj}:
-            if isinstance(node, int):
-                s = subject if isinstance(subject, str) else ("_:a" if subject == node else "_:z")
-                o = obj if isinstance(obj, str) else ("_:a" if obj == node else "_:z")
-                lines[node].append(f"{s} {predicate} {o} .\n")
+        if isinstance(subject, int):
+            o = obj if isinstance(obj, str) else ("_:a" if obj == subject else "_:z")
+            lines[subject].append(f"_:a {predicate} {o} .\n")
+        if isinstance(obj, int) and obj != subject:
+            s = subject if isinstance(subject, str) else "_:z"
+            lines[obj].append(f"{s} {predicate} _:a .\n")
     return [
         hashlib.sha256("".join(sorted(node_lines)).encode()).hexdigest() for node_lines in lines
     ]
@@ -345,16 +354,23 @@ def _first_degree_hashes(quads: list[Quad], blank_count: int) -> list[str]:
 def canonicalize_known(doc: Mapping[str, Any]) -> str | None:
     """Canonical N-Quads of a document of our known shape, or ``None`` if it is not one."""
     try:
-        quads, blank_count = _quads(doc)
+        emitter = _emit(doc)
     except _Unknown:
         return None
-    hashes = _first_degree_hashes(quads, blank_count)
-    if len(set(hashes)) != blank_count:
+    # An RDF dataset is a set: a value written twice is one quad.
+    quads = list(dict.fromkeys(emitter.blank_quads))
+    hashes = _first_degree_hashes(quads, emitter.blank_count)
+    if len(set(hashes)) != emitter.blank_count:
         return None  # two blank nodes look alike: RDFC-1.0 needs its N-degree step
-    order = sorted(range(blank_count), key=hashes.__getitem__)
-    labels = {node: f"_:c14n{rank}" for rank, node in enumerate(order)}
-    lines = sorted(f"{_term(s, labels)} {p} {_term(o, labels)} .\n" for s, p, o in quads)
-    return "".join(lines)
+    labels = [""] * emitter.blank_count
+    for rank, node in enumerate(sorted(range(emitter.blank_count), key=hashes.__getitem__)):
+        labels[node] = f"_:c14n{rank}"
+    lines = set(emitter.ground)
+    for subject, predicate, obj in quads:
+        s = subject if isinstance(subject, str) else labels[subject]
+        o = obj if isinstance(obj, str) else labels[obj]
+        lines.add(f"{s} {predicate} {o} .\n")
+    return "".join(sorted(lines))
 
 
 def canonicalize(doc: Mapping[str, Any]) -> str:

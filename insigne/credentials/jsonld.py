@@ -110,15 +110,15 @@ _SPACE_LIKE = frozenset("\t\n\x0b\x0c\r\x85")
 
 # Unicode category Cc (C0, DEL, C1) and Cs (lone surrogates, which cannot even
 # be encoded): a character class is much faster than unicodedata per character.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _is_control(char: str) -> bool:
-    return _CONTROL.match(char) is not None
+    return CONTROL_CHARACTERS.match(char) is not None
 
 
 def has_control_character(text: str) -> bool:
-    return _CONTROL.search(text) is not None
+    return CONTROL_CHARACTERS.search(text) is not None
 
 
 def clean_text(text: str) -> str:

@@ -1,0 +1,99 @@
+"""``python -m bench``: timings of the credential core, one process, one core.
+
+Each entry of ``BENCHES`` is a function returning rows ``(label, value, unit)``;
+other parts (e.g. baking) append theirs to the list.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+django.setup()
+
+from bench.samples import SITE_URL, demo_facts  # noqa: E402
+from insigne.credentials import jwt, proof  # noqa: E402
+from insigne.credentials.issuance import dumps, issue, verify_ob3  # noqa: E402
+from insigne.credentials.jsonld import canonicalize_generic  # noqa: E402
+from insigne.credentials.keys import IssuerKeys, new_key  # noqa: E402
+from insigne.credentials.ob3 import build_credential, format_datetime  # noqa: E402
+
+Row = tuple[str, float, str]
+KEYS = IssuerKeys(keys=(new_key("key-1"),), site_url=SITE_URL)
+FACTS = [demo_facts(public_id=f"bench{index:027d}", index=index) for index in range(200)]
+
+
+def per_call(function: Callable[[Any], object], items: list[Any], seconds: float) -> float:
+    """Mean seconds per call of ``function`` over ``items``, repeated for about ``seconds``."""
+    calls, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for item in items:
+            function(item)
+        calls += len(items)
+    return (time.perf_counter() - started) / calls
+
+
+def issue_generic(facts: Any) -> tuple[str, str]:
+    """The same issuance with pyld for both canonical forms (safe mode included)."""
+    credential = build_credential(facts)
+    key = KEYS.active
+    method = key.verification_method(SITE_URL)
+    created = format_datetime(facts.issued_at)
+    signed = proof.sign(credential, key.private_key, method, created, canonicalize_generic)
+    return dumps(signed), jwt.sign(credential, key.private_key, method)
+
+
+def issue_eddsa_only(facts: Any) -> str:
+    key = KEYS.active
+    signed = proof.sign(
+        build_credential(facts),
+        key.private_key,
+        key.verification_method(SITE_URL),
+        format_datetime(facts.issued_at),
+    )
+    return dumps(signed)
+
+
+def bench_issuance() -> list[Row]:
+    ours = per_call(lambda facts: issue(facts, KEYS), FACTS, 3.0)
+    generic = per_call(issue_generic, FACTS[:20], 3.0)
+    eddsa = per_call(issue_eddsa_only, FACTS, 3.0)
+    return [
+        ("issue, build + eddsa-rdfc-2022 + VC-JWT, our path", ours * 1e6, "µs/credential"),
+        ("issue, build + eddsa-rdfc-2022 + VC-JWT, pyld path", generic * 1e6, "µs/credential"),
+        ("speed-up of our path", generic / ours, "×"),
+        ("eddsa-rdfc-2022 issuances (build + proof + JSON)", 1 / eddsa, "per second per core"),
+    ]
+
+
+def bench_verification() -> list[Row]:
+    texts = [issue(facts, KEYS).ob3_json for facts in FACTS]
+    assert all(check.ok for check in verify_ob3(texts[0], KEYS.resolve))
+    documents = per_call(lambda text: verify_ob3(text, KEYS.resolve), texts, 3.0)
+    tokens = [issue(facts, KEYS).ob3_jwt for facts in FACTS]
+    jwts = per_call(lambda token: verify_ob3(token, KEYS.resolve), tokens, 2.0)
+    return [
+        ("verifications of eddsa-rdfc-2022 JSON", 1 / documents, "per second per core"),
+        ("verifications of VC-JWT", 1 / jwts, "per second per core"),
+    ]
+
+
+BENCHES: list[Callable[[], list[Row]]] = [bench_issuance, bench_verification]
+
+
+def main() -> None:
+    started = time.perf_counter()
+    for bench in BENCHES:
+        for label, value, unit in bench():
+            print(f"{label:<58} {value:>12,.1f} {unit}")
+    print(json.dumps({"total_seconds": round(time.perf_counter() - started, 1)}))
+
+
+if __name__ == "__main__":
+    main()
