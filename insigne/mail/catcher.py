@@ -54,6 +54,8 @@ class CatcherHandler:
 
 def start_catcher(host: str = "127.0.0.1", port: int = 1025) -> Controller:
     """Start the catcher in a background thread; call ``.stop()`` on the result."""
+    # aiosmtpd logs every SMTP command, addresses included, at INFO.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     controller = Controller(CatcherHandler(), hostname=host, port=port)
     controller.start()
     logger.info("demo SMTP catcher listening on %s:%s", host, port)

@@ -1,0 +1,80 @@
+"""``manage.py demo`` end to end: a real process group, real ports, Ctrl+C at the end."""
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.smtp import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+# Variables the test settings put in our environment, which the demo must not inherit.
+TEST_ONLY = {"DJANGO_SETTINGS_MODULE", "TASKS_BACKEND", "EMAIL_URL", "SITE_URL", "ALLOWED_HOSTS"}
+
+
+def read_lines(stream, lines: queue.Queue) -> None:
+    for line in iter(stream.readline, ""):
+        lines.put(line)
+    lines.put(None)
+
+
+def next_line_with(lines: queue.Queue, text: str, timeout: float = 90) -> str:
+    seen = []
+    while True:
+        line = lines.get(timeout=timeout)
+        if line is None:
+            pytest.fail(f"the demo exited before printing {text!r}:\n{''.join(seen[-30:])}")
+        seen.append(line)
+        if text in line:
+            return line
+
+
+@pytest.fixture
+def demo(tmp_path):
+    addr = f"127.0.0.1:{free_port()}"
+    env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY}
+    env |= {
+        "INSIGNE_DATA_DIR": str(tmp_path),
+        "INSIGNE_KEY_FILE": str(tmp_path / "keys.json"),
+        "SITE_URL": f"http://{addr}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "demo", "--addr", addr, "--smtp-port", str(free_port())],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as in a terminal
+    )
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
+    yield process, lines, f"http://{addr}"
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def test_the_demo_serves_the_site_catches_invitations_and_stops_on_ctrl_c(demo):
+    process, lines, site = demo
+
+    next_line_with(lines, "demo ready")
+    next_line_with(
+        lines, "demo catcher: mail"
+    )  # the daily run invited the missions ended before today
+    with urllib.request.urlopen(f"{site}/demo/courriels/", timeout=10) as response:
+        page = response.read().decode()
+    assert "exemple.test" in page
+    with urllib.request.urlopen(f"{site}/", timeout=10) as response:
+        assert response.status == 200
+
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl+C does
+    assert process.wait(timeout=30) == 0
+    next_line_with(lines, "Demo stopped")
