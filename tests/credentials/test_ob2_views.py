@@ -6,7 +6,6 @@ import json
 
 import openbadges_bakery
 import pytest
-from django.urls import include, path
 from django.utils import timezone
 
 from insigne.claims.models import Invitation
@@ -15,15 +14,7 @@ from insigne.credentials.keys import issuer_keys
 from insigne.credentials.models import Credential
 
 SITE = "https://badges.example.test"
-# The project URLconf plus ours, whether or not it already includes them.
-urlpatterns = [
-    path("", include("insigne.credentials.ob2_urls")),
-    path("", include("insigne.urls")),
-]
-pytestmark = [
-    pytest.mark.urls(__name__),
-    pytest.mark.filterwarnings("ignore::DeprecationWarning:rfc3986"),
-]
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rfc3986")
 STORED = (
     '{"@context":"https://w3id.org/openbadges/v2","type":"Assertion",'
     f'"id":"{SITE}/ob2/assertions/abc123","narrative":"Badge délivré à Camille Démo."}}'
