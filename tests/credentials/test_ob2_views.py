@@ -62,6 +62,7 @@ def test_a_revoked_assertion_is_gone_with_its_reason(client, credential) -> None
     response = client.get("/ob2/assertions/abc123")
 
     assert response.status_code == 410
+    assert response["Content-Type"] == "application/json"
     assert response.json() == {"revoked": True, "revocationReason": "Dates erronées"}
 
 
