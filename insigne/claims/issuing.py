@@ -45,7 +45,7 @@ def _french_date(day: dt.date) -> str:
 def badge_facts(
     badge_class: BadgeClass, mission: Mission, given: str, family: str, host: str
 ) -> BadgeFacts:
-    site = settings.SITE_URL
+    """The badge as signed for one volunteer: the description is generated (FAQ §9)."""
     end = mission.actual_end_date or mission.planned_end_date
     values = {
         "given_name": given,
@@ -57,11 +57,17 @@ def badge_facts(
         "months": str(months_between(mission.start_date, end)),
         "title": mission.title,
     }
+    return achievement_facts(badge_class, describe(badge_class.description_template, values))
+
+
+def achievement_facts(badge_class: BadgeClass, description: str = "") -> BadgeFacts:
+    """The badge class as an OB 3.0 achievement; without a description, its criteria."""
+    site = settings.SITE_URL
     image_path = reverse("achievement_image", args=[badge_class.slug])
     return BadgeFacts(
         slug=badge_class.slug,
         name=badge_class.name,
-        description=describe(badge_class.description_template, values),
+        description=description or badge_class.criteria,
         criteria=badge_class.criteria,
         competencies=tuple(
             Competency(

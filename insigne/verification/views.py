@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from insigne.claims.issuing import achievement_facts
 from insigne.credentials.models import BadgeClass, Credential
+from insigne.credentials.ob3 import OB3_CONTEXT, build_achievement
 from insigne.verification import badges
 
 JSON_TYPES = ("application/ld+json", "application/json", "application/vc")
@@ -68,3 +73,29 @@ def badge_svg(request: HttpRequest, public_id: str) -> HttpResponse:
 def achievement_image(request: HttpRequest, slug: str) -> HttpResponse:
     badge_class = get_object_or_404(BadgeClass, slug=slug)
     return _download(bytes(badge_class.image), "image/png", f"{slug}.png")
+
+
+@require_GET
+def badge_ob3_json(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = _credential(public_id)
+    filename = f"open-badge-{public_id}.json"
+    return _download(credential.ob3_json, "application/ld+json", filename)
+
+
+@require_GET
+def badge_ob3_jwt(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = _credential(public_id)
+    return _download(credential.ob3_jwt, "application/vc+jwt", f"open-badge-{public_id}.jwt")
+
+
+@require_GET
+def achievement(request: HttpRequest, slug: str) -> HttpResponse:
+    """The achievement id of our credentials resolves to the badge class as OB 3.0 JSON."""
+    badge_class = get_object_or_404(BadgeClass, slug=slug)
+    document = {
+        "@context": list(OB3_CONTEXT),
+        **build_achievement(achievement_facts(badge_class), settings.SITE_URL),
+    }
+    return _download(
+        json.dumps(document, ensure_ascii=False), "application/ld+json", f"{slug}.json"
+    )

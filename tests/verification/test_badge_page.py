@@ -79,3 +79,15 @@ def test_a_revoked_badge_says_so(client, credential):
     page = client.get(reverse("badge", args=[credential.public_id])).content.decode()
     assert "Ce badge a été révoqué" in page
     assert "Badge authentique" not in page
+
+
+def test_the_json_forms_and_the_achievement_resolve(client, credential):
+    ob3 = client.get(reverse("badge_ob3_json", args=[credential.public_id]))
+    assert ob3.content.decode() == credential.ob3_json
+    jwt = client.get(reverse("badge_ob3_jwt", args=[credential.public_id]))
+    assert jwt.content.decode() == credential.ob3_jwt
+    achievement_id = json.loads(credential.ob3_json)["credentialSubject"]["achievement"]["id"]
+    achievement = client.get(urlsplit(achievement_id).path).json()
+    assert achievement["id"] == achievement_id
+    assert achievement["type"] == ["Achievement"]
+    assert achievement["name"] == "Volontaire du Service Civique"
