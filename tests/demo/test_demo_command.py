@@ -2,6 +2,7 @@
 
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -72,6 +73,9 @@ def test_the_demo_serves_the_site_catches_invitations_and_stops_on_ctrl_c(demo):
     with urllib.request.urlopen(f"{site}/demo/courriels/", timeout=10) as response:
         page = response.read().decode()
     assert "exemple.test" in page
+    detail = re.search(r'href="(/demo/courriels/\d+/)"', page).group(1)
+    with urllib.request.urlopen(f"{site}{detail}", timeout=10) as response:
+        assert f'href="{site}/' in response.read().decode()  # mail links lead to this server
     with urllib.request.urlopen(f"{site}/", timeout=10) as response:
         assert response.status == 200
 

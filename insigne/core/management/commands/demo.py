@@ -56,7 +56,7 @@ class Command(BaseCommand):
         children: list[subprocess.Popen[bytes]] = []
         signal.signal(signal.SIGTERM, _interrupt)
         try:
-            env = self.child_environment(smtp_port)
+            env = self.child_environment(addr, smtp_port)
             children.append(self.spawn(["run_tasks", "--daily-invitations"], env))
             children.append(self.spawn(["runserver", addr, "--noreload"], env))
             site = f"http://{addr}"
@@ -80,8 +80,10 @@ class Command(BaseCommand):
         with override_settings(DEMO_MODE=True):
             call_command("load_demo")
 
-    def child_environment(self, smtp_port: int) -> dict[str, str]:
+    def child_environment(self, addr: str, smtp_port: int) -> dict[str, str]:
         env = dict(os.environ)
+        # Links in mails must lead to this server unless told otherwise.
+        env.setdefault("SITE_URL", f"http://{addr}")
         env.update(
             INSIGNE_DEMO="1",
             DEBUG="1",
