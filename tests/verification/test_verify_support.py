@@ -112,7 +112,7 @@ def local_server(settings: Any) -> Iterator[LocalServer]:
     server = LocalServer()
     settings.INSIGNE_VERIFY_HTTP_HOSTS = [server.netloc]
     fetch.clear_cache()
-    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield server
