@@ -132,6 +132,9 @@ def literal(predicate: str, datatype: str | None = None) -> Any:
     pred = f"<{predicate}>"
 
     def handle(emitter: _Emitter, subject: Term, key: str, value: Any) -> None:
+        if isinstance(value, str) and isinstance(subject, str):  # the common case, inlined
+            emitter.ground.append(f'{subject} {pred} "{_escape(value)}"{suffix} .\n')
+            return
         for text in _strings(value):
             emitter.add(subject, pred, f'"{_escape(text)}"{suffix}')
 

@@ -9,6 +9,7 @@ from insigne.credentials.keys import (
     IssuerKeys,
     did_document,
     jwks,
+    new_key,
     read_keys,
     rotate_key_file,
 )
@@ -44,7 +45,7 @@ def test_it_keeps_old_public_keys_published_after_rotation(tmp_path):
 
 
 def test_it_publishes_ed25519_multikeys():
-    keys = IssuerKeys(keys=read_keys_for_test(), site_url=SITE)
+    keys = IssuerKeys(keys=(new_key("key-1"),), site_url=SITE)
     (method,) = did_document(keys)["verificationMethod"]
     assert method["type"] == "Multikey"
     assert method["controller"] == "did:web:badges.example.test"
@@ -52,12 +53,6 @@ def test_it_publishes_ed25519_multikeys():
     assert (
         decode_multibase_z(method["publicKeyMultibase"]) == b"\xed\x01" + keys.active.public_bytes
     )
-
-
-def read_keys_for_test():
-    from insigne.credentials.keys import new_key
-
-    return (new_key("key-1"),)
 
 
 def test_the_rotate_command_adds_an_active_key(settings, tmp_path, capsys):
