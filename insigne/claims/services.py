@@ -217,32 +217,41 @@ def _queue_badge_mail(credential: Credential) -> None:
 def resend_for_address(email: str) -> int:
     """Send again what exists for this address; return how many mails were queued.
 
-    A pending invitation gets a *new* link (only hashes are stored, so the old
-    one cannot be sent again; it stops working). An issued badge is mailed again.
-    Declined invitations stay declined. The caller answers the same whatever the
-    count, so the page never tells whether an address is known.
+    The caller answers the same whatever the count, so the page never tells
+    whether an address is known.
     """
-    sent = 0
-    missions = Mission.objects.filter(email__iexact=email.strip()).select_related(
-        "invitation", "invitation__credential"
-    )
-    for mission in missions:
-        invitation = getattr(mission, "invitation", None)
-        if invitation is None or invitation.declined_at is not None:
-            continue
-        with transaction.atomic():
-            credential = Credential.objects.filter(invitation=invitation).first()
-            if credential is not None:
-                _queue_badge_mail(credential)
-            else:
-                token, token_hash = new_token()
-                Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
-                invitation.token_hash = token_hash
-                _queue_invitation_mail(invitation, token)
-        sent += 1
+    missions = Mission.objects.filter(email__iexact=email.strip())
+    sent = sum(resend_for_mission(mission) for mission in missions)
     if sent:
         logger.info("resend: %d mail(s) queued", sent)
     return sent
+
+
+def resend_for_mission(mission: Mission) -> bool:
+    """Mail again the badge, or a fresh invitation link; False when there is nothing to send.
+
+    A pending invitation gets a *new* link (only hashes are stored, so the old
+    one cannot be sent again; it stops working). Declined invitations stay
+    declined, and a mission never invited is left to the daily run.
+    """
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(mission=mission).first()
+        if invitation is None or invitation.declined_at is not None:
+            return False
+        credential = Credential.objects.filter(invitation=invitation).first()
+        if credential is not None:
+            _queue_badge_mail(credential)
+            return True
+        token, token_hash = new_token()
+        Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
+        _queue_invitation_mail(invitation, token)
+        return True
+
+
+def change_address(mission: Mission, email: str) -> None:
+    """Support fixes a volunteer's address: later mails go there, bounces are forgotten."""
+    Mission.objects.filter(pk=mission.pk).update(email=email, email_undeliverable=False)
+    mission.email, mission.email_undeliverable = email, False
 
 
 def support_contact() -> str:

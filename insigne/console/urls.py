@@ -1,3 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from insigne.console import views
+
+urlpatterns = [
+    path("console/support/", views.support, name="console_support"),
+    path("console/missions/<int:pk>/", views.mission_detail, name="console_mission"),
+    path("console/missions/<int:pk>/renvoyer/", views.mission_resend, name="console_resend"),
+    path("console/missions/<int:pk>/adresse/", views.mission_address, name="console_address"),
+]

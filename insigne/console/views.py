@@ -1,0 +1,96 @@
+"""Support console: find a volunteer by name, dates and place; resend; fix an address."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from insigne.claims import services
+from insigne.console.forms import ChangeAddressForm, SupportSearchForm
+from insigne.missions.models import Mission
+
+MAX_RESULTS = 100
+
+
+def search_missions(data: dict[str, object]) -> QuerySet[Mission]:
+    missions = Mission.objects.select_related("invitation", "invitation__credential")
+    for word in str(data.get("name") or "").split():
+        missions = missions.filter(Q(family_name__icontains=word) | Q(given_name__icontains=word))
+    if data.get("email"):
+        missions = missions.filter(email__icontains=str(data["email"]).strip())
+    if place := str(data.get("place") or "").strip():
+        missions = missions.filter(
+            Q(commune__icontains=place)
+            | Q(departement__iexact=place)
+            | Q(host_name__icontains=place)
+        )
+    if data.get("ended_from"):
+        missions = missions.filter(actual_end_date__gte=data["ended_from"])
+    if data.get("ended_until"):
+        missions = missions.filter(actual_end_date__lte=data["ended_until"])
+    return missions.order_by("family_name", "given_name", "-start_date")
+
+
+@staff_member_required
+@require_GET
+def support(request: HttpRequest) -> HttpResponse:
+    form = SupportSearchForm(request.GET or None)
+    results = None
+    if form.has_criteria():
+        results = list(search_missions(form.cleaned_data)[: MAX_RESULTS + 1])
+    context = {
+        "form": form,
+        "results": results[:MAX_RESULTS] if results is not None else None,
+        "truncated": results is not None and len(results) > MAX_RESULTS,
+        "page_title": _("Support aux volontaires"),
+    }
+    return render(request, "console/support.html", context)
+
+
+@staff_member_required
+@require_GET
+def mission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = get_object_or_404(
+        Mission.objects.select_related("invitation", "invitation__credential"), pk=pk
+    )
+    context = {
+        "mission": mission,
+        "address_form": ChangeAddressForm(initial={"email": mission.email}),
+        "page_title": str(mission),
+    }
+    return render(request, "console/mission.html", context)
+
+
+@staff_member_required
+@require_POST
+def mission_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = get_object_or_404(Mission, pk=pk)
+    if services.resend_for_mission(mission):
+        messages.success(request, _("Le courriel a été renvoyé."))
+    else:
+        messages.warning(
+            request,
+            _(
+                "Rien à renvoyer : la mission n'a pas encore d'invitation, "
+                "ou le badge a été refusé."
+            ),
+        )
+    return redirect("console_mission", pk=pk)
+
+
+@staff_member_required
+@require_POST
+def mission_address(request: HttpRequest, pk: int) -> HttpResponse:
+    mission = get_object_or_404(Mission, pk=pk)
+    form = ChangeAddressForm(request.POST)
+    if not form.is_valid():
+        context = {"mission": mission, "address_form": form, "page_title": str(mission)}
+        return render(request, "console/mission.html", context, status=400)
+    services.change_address(mission, form.cleaned_data["email"])
+    messages.success(request, _("Adresse modifiée. Vous pouvez maintenant renvoyer le courriel."))
+    return redirect("console_mission", pk=pk)
