@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from insigne.verification import verify_views
+
+urlpatterns = [
+    path("verifier/", verify_views.verify_upload, name="verify_upload"),
+    path("verifier/badge/<str:public_id>", verify_views.verify_badge, name="verify_badge"),
+    path("api/v1/verify", verify_views.api_verify, name="api_verify"),
+]
