@@ -86,6 +86,10 @@ class _Emitter:
         else:
             subject = self.blank_count
             self.blank_count += 1
+        # Our keys mean what the table says only under the type-scoped context of
+        # the node's type: a typed kind must carry its type.
+        if kind.types and not value.get("type"):
+            raise _Unknown
         for key, item in value.items():
             if key == "id":
                 continue

@@ -61,6 +61,8 @@ def test_it_falls_back_to_pyld_on_a_shape_it_does_not_know():
             {"@context": [*d["@context"], "https://w3id.org/security/data-integrity/v2"]}
         ),
         lambda d: d["credentialSubject"]["achievement"].update(type=["Achievement", "Other"]),
+        lambda d: d["issuer"].pop("type"),
+        lambda d: d["evidence"][0].update(type=[]),
     ):
         variant = copy.deepcopy(credential)
         mutate(variant)
