@@ -17,3 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         added = rotate_key_file(Path(settings.INSIGNE_KEY_FILE))
         self.stdout.write(f"Nouvelle clé active : {added.key_id} ({added.created})")
+        # Each process reads the key file once: running servers keep signing with
+        # the previous key (still valid and published) until they restart.
+        self.stdout.write("Redémarrez les serveurs web et les workers pour signer avec elle.")
