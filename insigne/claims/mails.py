@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from insigne.claims.models import Invitation
 from insigne.credentials.models import Credential
+from insigne.mail.services import render_mail
 
 
 @dataclass(frozen=True)
@@ -26,25 +25,15 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
-    context = {
-        "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
-        "ISSUER_NAME": settings.INSIGNE_ISSUER_NAME,
-        **context,
-    }
-    return (
-        render_to_string(f"claims/mail/{name}.txt", context),
-        render_to_string(f"claims/mail/{name}.html", context),
-    )
-
-
 def invitation_mail(invitation: Invitation, token: str) -> Mail:
     mission = invitation.mission
     claim_url = absolute(reverse("claim", args=[token]))
+    subject = "Votre Open Badge Service Civique vous attend"
     with translation.override("fr"):
-        text, html = _render(
-            "invitation",
+        text, html = render_mail(
+            "claims/mail/invitation",
             {
+                "subject": subject,
                 "mission": mission,
                 "claim_url": claim_url,
                 "button_url": claim_url,
@@ -53,17 +42,19 @@ def invitation_mail(invitation: Invitation, token: str) -> Mail:
                 "button_label": "Obtenir mon badge",
             },
         )
-    return Mail(subject="Votre Open Badge Service Civique vous attend", text=text, html=html)
+    return Mail(subject=subject, text=text, html=html)
 
 
 def badge_mail(credential: Credential) -> Mail:
     from insigne.verification.badges import baked_png, linkedin_url
 
     url = absolute(reverse("badge", args=[credential.public_id]))
+    subject = "Votre Open Badge Service Civique"
     with translation.override("fr"):
-        text, html = _render(
-            "badge",
+        text, html = render_mail(
+            "claims/mail/badge",
             {
+                "subject": subject,
                 "credential": credential,
                 "badge_url": url,
                 "button_url": url,
@@ -74,7 +65,7 @@ def badge_mail(credential: Credential) -> Mail:
     png = baked_png(credential)
     attachment = ("open-badge-service-civique.png", png, "image/png")
     return Mail(
-        subject="Votre Open Badge Service Civique",
+        subject=subject,
         text=text,
         html=html,
         attachments=(attachment,),
