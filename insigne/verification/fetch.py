@@ -141,7 +141,10 @@ def _download(url: str) -> Fetched:
         return Fetched(url, error.code, error.headers.get("Content-Type", ""), b"")
     except TimeoutError as error:
         raise FetchError("fetch_timeout", url) from error
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except urllib.error.URLError as error:
+        code = "fetch_timeout" if isinstance(error.reason, TimeoutError) else "fetch_network"
+        raise FetchError(code, url) from error
+    except (OSError, ValueError) as error:
         raise FetchError("fetch_network", url) from error
 
 
