@@ -19,7 +19,12 @@ from insigne.credentials.checks import Check
 from insigne.verification.fetch import FetchError, fetch_json
 from insigne.verification.inputs import InputError, Payload, b64url_json, json_object, read_input
 from insigne.verification.verify_ob2 import is_ob2, verify_ob2_json, verify_ob2_jws
-from insigne.verification.verify_ob3 import is_ob3, verify_ob3_json, verify_ob3_jwt
+from insigne.verification.verify_ob3 import (
+    is_ob3,
+    verify_ob3_json,
+    verify_ob3_jwt,
+    verify_ob3_vc_claim,
+)
 from insigne.verification.verify_result import Summary, Verdict, unreadable, verdict
 
 __all__ = ["Check", "Summary", "Verdict", "verify"]
@@ -45,6 +50,8 @@ def _from_jwt(token: str, expected_email: str | None) -> Outcome:
         return verify_ob2_jws(token, payload, expected_email)
     if is_ob3(payload):
         return verify_ob3_jwt(token, payload, expected_email)
+    if isinstance(payload.get("vc"), Mapping) and is_ob3(payload["vc"]):
+        return verify_ob3_vc_claim(token, payload, expected_email)
     raise InputError("unknown_version", _UNKNOWN)
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from insigne.credentials import jwt
+from cryptography.exceptions import InvalidSignature
+
+from insigne.credentials import jwt, proof
 from insigne.credentials.checks import Check
 from insigne.credentials.issuance import verify_ob3
+from insigne.credentials.jsonld import JsonLdSafetyError, check_safe
 from insigne.verification.badges import badge_view
 from insigne.verification.verify_checks import (
     date_checks,
@@ -92,4 +95,48 @@ def verify_ob3_jwt(
     document = jwt.credential_of(payload)
     resolver = IssuerKeyResolver(issuer_id(document))
     signature = resolver.explain(verify_ob3(token, resolver))
+    return _checks(document, signature, expected_email), summary(document)
+
+
+def _vc_claim_signature(
+    token: str, payload: Mapping[str, Any], resolver: IssuerKeyResolver
+) -> list[Check]:
+    """Signature of a VC-JWT carrying its credential in a ``vc`` claim (the VC 1.1 layout).
+
+    The core only knows our layout (the credential is the payload), so this
+    layout's claims are checked here: ``iss`` and ``jti`` must match the credential.
+    """
+    header, _payload, signing_input, signature = jwt.decode(token)
+    if header.get("alg") != "EdDSA":
+        return [Check("jwt_algorithm", False, "Le jeton n'est pas signé avec EdDSA.")]
+    kid = header.get("kid")
+    key = resolver(kid) if isinstance(kid, str) else None
+    if key is None:
+        return resolver.explain([Check("key_unknown", False, "La clé de signature est inconnue.")])
+    try:
+        key.verify(signature, signing_input)
+    except InvalidSignature:
+        return [
+            Check("signature", False, "La signature ne correspond pas : le badge a été modifié.")
+        ]
+    document = payload["vc"]
+    expected = {"iss": resolver.issuer_id, "jti": document.get("id")}
+    if any(name in payload and payload[name] != value for name, value in expected.items()):
+        return [Check("jwt_claims", False, "Les champs du jeton ne correspondent pas au badge.")]
+    try:
+        check_safe(document)
+    except JsonLdSafetyError as error:
+        return [Check(error.code, False, proof.safety_message(error.code))]
+    return [*resolver.checks, Check("signature", True, "La signature de l'émetteur est valide.")]
+
+
+def verify_ob3_vc_claim(
+    token: str, payload: Mapping[str, Any], expected_email: str | None
+) -> tuple[list[Check], Summary]:
+    document = payload["vc"]
+    resolver = IssuerKeyResolver(issuer_id(document))
+    try:
+        signature = _vc_claim_signature(token, payload, resolver)
+    except (ValueError, UnicodeError):
+        signature = [Check("jwt_malformed", False, "Le jeton VC-JWT est mal formé.")]
     return _checks(document, signature, expected_email), summary(document)

@@ -8,6 +8,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from insigne.credentials import jwt
 from insigne.credentials.baking import bake_png
+from insigne.credentials.multibase import b64url_encode
 from insigne.credentials.ob3 import build_credential
 from insigne.verification.verify import verify
 from tests.personas import badge_png
@@ -105,3 +106,27 @@ def test_it_refuses_a_badge_outside_the_json_schema(db, key, unsigned):
     verdict = verify(json.dumps(signed))
     assert "schema" in failed(verdict)
     assert "credentialSubject" in next(c for c in verdict.failed if c.code == "schema").message_fr
+
+
+def vc_claim_jwt(document, key, kid, **claims):
+    header = b64url_encode(json.dumps({"alg": "EdDSA", "kid": kid}).encode())
+    body = b64url_encode(json.dumps({"vc": document, **claims}).encode())
+    signature = b64url_encode(key.sign(f"{header}.{body}".encode()))
+    return f"{header}.{body}.{signature}"
+
+
+def test_it_accepts_a_jwt_with_the_credential_in_a_vc_claim(db, key, unsigned):
+    did, method = did_key(key)
+    token = vc_claim_jwt(unsigned, key, method, iss=did, jti=unsigned["id"])
+    verdict = verify(token)
+    assert verdict.status == "valid", verdict.checks
+
+
+def test_it_refuses_a_vc_claim_jwt_whose_claims_disagree(db, key, unsigned):
+    token = vc_claim_jwt(unsigned, key, did_key(key)[1], jti="urn:uuid:autre")
+    assert failed(verify(token)) == ["jwt_claims"]
+
+
+def test_it_refuses_a_vc_claim_jwt_signed_by_a_stranger(db, key, unsigned):
+    intruder = Ed25519PrivateKey.generate()
+    assert failed(verify(vc_claim_jwt(unsigned, intruder, did_key(intruder)[1]))) == ["key_binding"]
