@@ -182,6 +182,7 @@ def _our_summary(assertion: Mapping[str, Any], credential: Credential) -> Summar
         achievement_name=credential.badge_class.name,
         achievement_description=str(credential.badge_class.criteria),
         issued_at=parse_datetime(assertion.get("issuedOn")),
+        issuer_is_us=True,
     )
 
 

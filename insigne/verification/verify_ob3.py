@@ -11,11 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from django.conf import settings
 
 from insigne.credentials import jwt, proof
 from insigne.credentials.checks import Check
 from insigne.credentials.issuance import verify_ob3
 from insigne.credentials.jsonld import JsonLdSafetyError, check_safe
+from insigne.credentials.ob3 import did_web
 from insigne.verification.badges import badge_view
 from insigne.verification.verify_checks import (
     date_checks,
@@ -65,6 +67,7 @@ def summary(document: Mapping[str, Any]) -> Summary:
         achievement_description=view.description,
         issued_at=parse_datetime(document.get("validFrom")),
         expires_at=parse_datetime(document.get("validUntil")),
+        issuer_is_us=issuer_id(document) == did_web(settings.SITE_URL),
     )
 
 

@@ -29,6 +29,8 @@ class Summary:
     achievement_description: str = ""
     issued_at: datetime | None = None
     expires_at: datetime | None = None
+    # Names in a badge are whatever its signer wrote; only the issuer id is proven.
+    issuer_is_us: bool = False
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from insigne.credentials import proof
 from insigne.credentials.checks import Check
 from insigne.credentials.models import Credential
 from insigne.credentials.multibase import b64url_decode
+from insigne.credentials.ob3 import did_web
 from insigne.verification.badges import badge_url
 from insigne.verification.fetch import FetchError, fetch_json
 from insigne.verification.verify_keys import IssuerKeyResolver
@@ -120,6 +121,12 @@ def ob3_status(document: Mapping[str, Any]) -> list[Check]:
     credential_id = str(document.get("id", ""))
     public_id = our_public_id(credential_id, ("/badges/",))
     if public_id is not None:
+        if _issuer_id(document) != did_web(settings.SITE_URL):
+            # Our address with another issuer: someone passing their badge off as ours.
+            message = (
+                "Ce badge se présente comme délivré sur ce site, mais un autre émetteur l'a signé."
+            )
+            return _status("issuer_mismatch", False, message)
         return database_status(our_credential(public_id))
     entries = document.get("credentialStatus")
     entries = entries if isinstance(entries, list) else [entries] if entries else []

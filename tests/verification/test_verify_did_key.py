@@ -130,3 +130,10 @@ def test_it_refuses_a_vc_claim_jwt_whose_claims_disagree(db, key, unsigned):
 def test_it_refuses_a_vc_claim_jwt_signed_by_a_stranger(db, key, unsigned):
     intruder = Ed25519PrivateKey.generate()
     assert failed(verify(vc_claim_jwt(unsigned, intruder, did_key(intruder)[1]))) == ["key_binding"]
+
+
+def test_it_refuses_a_foreign_badge_posing_under_our_address(db, key, unsigned):
+    posing = unsigned | {"id": "https://badges.example.test/badges/verify0001"}
+    verdict = verify(json.dumps(sign(posing, key, did_key(key)[1])))
+    assert failed(verdict) == ["issuer_mismatch"]
+    assert verdict.summary.issuer_is_us is False

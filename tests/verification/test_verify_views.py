@@ -48,6 +48,7 @@ def test_it_verifies_an_uploaded_png(client, credential):
     assert response.context["verdict"].status == "valid"
     assert "Badge authentique et valide" in page
     assert "Camille Démo" in page
+    assert "Émetteur officiel de ce site (Agence du Service Civique)" in page
     assert "Réussi :" in page and "✓" in page
 
 
