@@ -14,9 +14,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from insigne.missions import eligibility
@@ -155,7 +156,7 @@ def _write_batch(rows: list[MissionRow]) -> _BatchOutcome:
     for row in rows:
         mission = existing.get(row.external_id)
         if mission is None:
-            to_create.append(_new_mission(row))
+            to_create.append(_new_values(row))
             continue
         changes = _apply(mission, row)
         if not changes:
@@ -168,7 +169,7 @@ def _write_batch(rows: list[MissionRow]) -> _BatchOutcome:
             mission.updated_at = now  # bulk_update does not touch auto_now fields
             to_update.append(mission)
             changed_fields |= changes
-    Mission.objects.bulk_create(to_create)
+    _insert(to_create, now)
     if to_update:
         fields = sorted(changed_fields | {"updated_at"})
         Mission.objects.bulk_update(to_update, fields)
@@ -176,10 +177,57 @@ def _write_batch(rows: list[MissionRow]) -> _BatchOutcome:
     return outcome
 
 
-def _new_mission(row: MissionRow) -> Mission:
-    mission = Mission(**row.fields)  # absent optional columns keep the model defaults
-    _evaluate(mission)
-    return mission
+def _new_values(row: MissionRow) -> dict[str, object]:
+    values: dict[str, object] = dict(row.fields)
+    verdict = eligibility.evaluate(
+        _as_date(values["start_date"]),
+        _as_date(values["actual_end_date"]) if values.get("actual_end_date") else None,
+        values.get("end_reason") == EndReason.EARLY,
+    )
+    values["eligible"], values["ineligibility_reason"] = verdict.eligible, verdict.reason
+    return values
+
+
+def _insert(rows: list[dict[str, object]], now: dt.datetime) -> None:
+    """Insert new missions with one ``executemany``.
+
+    Why not ``bulk_create``: SQLite caps a statement at 999 parameters, so
+    ``bulk_create`` sends 45 missions per INSERT and prepares every value
+    through the field API; that was 80% of a 100,000-row import. Here each
+    value is adapted once by the backend's own adapters, absent optional
+    columns take the model defaults, and Django's cursor keeps it portable.
+    """
+    if not rows:
+        return
+    fields = [f for f in Mission._meta.concrete_fields if not f.primary_key]
+    ops = connection.ops
+    quoted = ", ".join(ops.quote_name(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    # Only model metadata (quoted) goes into the text; every value is a parameter.
+    table = ops.quote_name(Mission._meta.db_table)
+    sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"  # noqa: S608
+    stamp = ops.adapt_datetimefield_value(now)
+    defaults = {
+        f.attname: stamp if f.attname in {"created_at", "updated_at"} else f.get_default()
+        for f in fields
+    }
+    adapters = [(f.attname, _adapter(f)) for f in fields]
+    params = [
+        tuple(adapt(row.get(name, defaults[name])) for name, adapt in adapters) for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    """How a Python value becomes a parameter (``DateTimeField`` is a ``DateField``)."""
+    if isinstance(field, models.DateTimeField):
+        return lambda value: value  # only the stamp, adapted once above
+    if isinstance(field, models.DateField):
+        return connection.ops.adapt_datefield_value
+    if isinstance(field, models.CharField | models.TextField | models.BooleanField):
+        return lambda value: value
+    return lambda value: field.get_db_prep_save(value, connection)
 
 
 def _apply(mission: Mission, row: MissionRow) -> set[str]:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from insigne.missions import eligibility
 from insigne.missions.models import Mission, MissionImport
@@ -151,3 +152,23 @@ def test_it_imports_in_batches_and_reports_progress() -> None:
     rows[7]["nom"] = "Changé"
     again = import_csv(csv_bytes(rows), "csv")
     assert counts(again) == (2500, 0, 1, 2498, 1)
+
+
+def test_a_new_mission_without_optional_columns_gets_the_model_defaults() -> None:
+    header = ["identifiant_mission", "prenom", "nom", "email", "date_debut", "date_fin_prevue"]
+    header += ["structure", "domaine"]
+    values = row()
+    data = (";".join(header) + "\n" + ";".join(values[c] for c in header)).encode()
+    before = timezone.now()
+    assert import_csv(data, "csv").created == 1
+    mission = Mission.objects.get()
+    assert (mission.end_reason, mission.actual_end_date, mission.commune, mission.host_siret) == (
+        "terme",
+        None,
+        "",
+        "",
+    )
+    assert (mission.eligible, mission.ineligibility_reason) == (False, eligibility.NOT_FINISHED)
+    assert mission.email_undeliverable is False
+    assert mission.start_date == dt.date(2025, 9, 1)
+    assert before <= mission.created_at == mission.updated_at <= timezone.now()
