@@ -22,9 +22,11 @@ import re
 import struct
 import zlib
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Literal
 from xml.dom.minidom import Document, Element, Text
 from xml.parsers.expat import ExpatError
+from xml.sax.saxutils import quoteattr
 
 from defusedxml import DefusedXmlException
 from defusedxml.minidom import parseString
@@ -131,11 +133,21 @@ def _text_keyword(ctype: bytes, data: bytes) -> bytes | None:
 
 def bake_png(png: bytes, keyword: str, text: str) -> bytes:
     """Return ``png`` with ``text`` in one iTXt chunk ``keyword`` right after IHDR."""
+    head, tail = _png_around_chunk(png, keyword)
+    return head + itxt_chunk(keyword, text) + tail
+
+
+@lru_cache(maxsize=32)
+def _png_around_chunk(png: bytes, keyword: str) -> tuple[bytes, bytes]:
+    """What goes before and after the baked chunk, checked once per (image, keyword).
+
+    A badge class image is baked thousands of times: its chunks are validated and
+    its old chunk of that keyword dropped once, not at every bake.
+    """
     key = _keyword_bytes(keyword)
     chunks = _checked_chunks(png)
-    out = [PNG_SIGNATURE, _chunk_bytes(*chunks[0]), itxt_chunk(keyword, text)]
-    out += [_chunk_bytes(t, d) for t, d in chunks[1:] if _text_keyword(t, d) != key]
-    return b"".join(out)
+    tail = [_chunk_bytes(t, d) for t, d in chunks[1:] if _text_keyword(t, d) != key]
+    return PNG_SIGNATURE + _chunk_bytes(*chunks[0]), b"".join(tail)
 
 
 def _inflate(data: bytes) -> bytes:
@@ -239,10 +251,37 @@ def bake_svg(svg: str, version: SvgVersion, text: str) -> str:
     """Return ``svg`` with ``text`` baked as the ``version`` element, replacing any previous.
 
     XML parsers read a CR as LF, so text with CR comes back with LF (JSON has none raw).
+    The image is parsed once (see :func:`_svg_around_element`); each bake only
+    writes the element between the two fixed parts.
     """
     namespace, qname, _keyword = _SVG_ELEMENTS[version]
     if _NOT_XML_CHAR.search(text):
         raise BakingError(str(_("Texte à intégrer invalide.")), "bad_text")
+    head, open_tag, tail = _svg_around_element(svg, version)
+    if version == "ob2" and (verify := _verify_attribute(text)):
+        open_tag = f"{open_tag[:-1]} verify={quoteattr(verify)}>"
+    body = "".join(f"<![CDATA[{piece}]]>" for piece in _cdata_pieces(text))
+    return f"{head}{open_tag}{body}</{qname}>{tail}"
+
+
+# A payload no real credential contains, to find where the element goes.
+_MARKER = "insigne-baking-marker-5e0c1f"
+
+
+@lru_cache(maxsize=32)
+def _svg_around_element(svg: str, version: SvgVersion) -> tuple[str, str, str]:
+    """(text before the element, its opening tag, text after it) for this image."""
+    qname = _SVG_ELEMENTS[version][1]
+    baked = _bake_svg_document(svg, version, _MARKER)
+    start = baked.index(f"<{qname}")
+    open_end = baked.index(">", start) + 1
+    close = f"</{qname}>"
+    end = baked.index(close, open_end) + len(close)
+    return baked[:start], baked[start:open_end], baked[end:]
+
+
+def _bake_svg_document(svg: str, version: SvgVersion, text: str) -> str:
+    namespace, qname, _keyword = _SVG_ELEMENTS[version]
     doc = _parse_svg(svg)
     root = doc.documentElement
     assert root is not None  # checked by _parse_svg
