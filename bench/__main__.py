@@ -17,6 +17,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 django.setup()
 
+from bench.missions import bench_missions_import  # noqa: E402
 from bench.samples import SITE_URL, demo_facts  # noqa: E402
 from insigne.credentials import jwt, proof  # noqa: E402
 from insigne.credentials.issuance import dumps, issue, verify_ob3  # noqa: E402
@@ -88,7 +89,7 @@ def bench_verification() -> list[Row]:
     ]
 
 
-BENCHES: list[Callable[[], list[Row]]] = [bench_issuance, bench_verification]
+BENCHES: list[Callable[[], list[Row]]] = [bench_issuance, bench_verification, bench_missions_import]
 
 
 def main() -> None:
