@@ -66,7 +66,7 @@ def clear_cache() -> None:
 
 def http_hosts() -> frozenset[str]:
     """``host:port`` names allowed over plain http (and on private addresses)."""
-    listed = getattr(settings, "INSIGNE_VERIFY_HTTP_HOSTS", ())
+    listed = settings.INSIGNE_VERIFY_HTTP_HOSTS
     return frozenset([*listed, urlsplit(settings.SITE_URL).netloc])
 
 
