@@ -239,7 +239,7 @@ def _rows(reader: _Reader, columns: list[str]) -> Iterator[RawRow]:
         previous_end = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
-        yield _raw_row(line, cells, columns)
+        yield _raw_row(line, cells, columns, previous_end)
 
 
 def _unreadable(line: int, detail: str) -> RawRow:
@@ -247,9 +247,11 @@ def _unreadable(line: int, detail: str) -> RawRow:
     return RawRow(line, {}, (RowError(line, "", reason),), detail)
 
 
-def _raw_row(line: int, cells: list[str], columns: list[str]) -> RawRow:
+def _raw_row(line: int, cells: list[str], columns: list[str], end: int) -> RawRow:
     if len(cells) != len(columns):
         reason = f"nombre de colonnes incorrect : {len(cells)} au lieu de {len(columns)}"
+        if end > line:  # the lines swallowed by an open quote are named, not lost
+            reason += f", lignes {line} à {end} lues comme une seule (guillemet non fermé ?)"
         return RawRow(line, {}, (RowError(line, "", reason),), [_clip(c) for c in cells])
     return RawRow(
         line, {name: cell for name, cell in zip(columns, cells, strict=True) if name in COLUMNS}

@@ -180,3 +180,28 @@ def test_it_reads_json_objects_with_the_same_keys() -> None:
     ]
     assert isinstance(third, RejectedRow)
     assert [(e.line, e.reason) for e in third.errors] == [(3, "objet JSON attendu")]
+
+
+def test_an_unclosed_quote_names_the_lines_it_swallowed() -> None:
+    rows = [row(), row(identifiant_mission="B", nom='"Sans fin'), row(identifiant_mission="C")]
+    first, second = read(csv_bytes(rows))
+    assert isinstance(first, MissionRow) and isinstance(second, RejectedRow)
+    assert [(e.line, e.field, e.reason) for e in second.errors] == [
+        (
+            3,
+            "",
+            "nombre de colonnes incorrect : 3 au lieu de 15, lignes 3 à 4 lues comme une seule "
+            "(guillemet non fermé ?)",
+        )
+    ]
+
+
+def test_a_value_beyond_the_csv_field_limit_rejects_only_its_line() -> None:
+    rows = [row(), row(identifiant_mission="B", nom="N" * 200_000), row(identifiant_mission="C")]
+    results = read(csv_bytes(rows))
+    assert [(r.line, type(r).__name__) for r in results] == [
+        (2, "MissionRow"),
+        (3, "RejectedRow"),
+        (4, "MissionRow"),
+    ]
+    assert results[1].errors[0].reason.startswith("ligne illisible")  # type: ignore[union-attr]
