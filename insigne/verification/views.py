@@ -13,6 +13,7 @@ from insigne.claims.issuing import achievement_facts
 from insigne.credentials.models import BadgeClass, Credential
 from insigne.credentials.ob3 import OB3_CONTEXT, build_achievement
 from insigne.verification import badges
+from insigne.verification.verify import verify
 
 JSON_TYPES = ("application/ld+json", "application/json", "application/vc")
 
@@ -33,6 +34,8 @@ def badge(request: HttpRequest, public_id: str) -> HttpResponse:
         return response
     context = {
         "credential": credential,
+        # The page says what the verifier says, not what the row says.
+        "verdict": verify(credential.ob3_json),
         "badge": badges.credential_view(credential),
         "badge_url": badges.badge_url(credential),
         "linkedin_url": badges.linkedin_url(credential),

@@ -91,3 +91,11 @@ def test_the_json_forms_and_the_achievement_resolve(client, credential):
     assert achievement["id"] == achievement_id
     assert achievement["type"] == ["Achievement"]
     assert achievement["name"] == "Volontaire du Service Civique"
+
+
+def test_a_tampered_stored_credential_is_not_called_authentic(client, credential):
+    credential.ob3_json = credential.ob3_json.replace("Camille", "Camilla")
+    credential.save()
+    page = client.get(reverse("badge", args=[credential.public_id])).content.decode()
+    assert "Badge authentique" not in page
+    assert "n'a pas pu être vérifié" in page
