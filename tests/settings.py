@@ -20,3 +20,9 @@ os.environ["EMAIL_URL"] = "locmem://"
 from insigne.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The temporary data folder goes with the test process.
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)

@@ -11,10 +11,20 @@ from bench.samples import SITE_URL, demo_facts, hostile_facts
 from insigne.credentials.issuance import issue
 from insigne.credentials.keys import IssuerKeys, new_key
 
-SCHEMA_PATH = (
-    Path(__file__).resolve().parents[3]
-    / "shared/standards/schemas/ob_v3p0_achievementcredential_schema.json"
-)
+SCHEMA_NAME = "ob_v3p0_achievementcredential_schema.json"
+ROOT = Path(__file__).resolve().parents[2]
+# The published schema beside the repository (as in CI), else the copy the
+# verifier ships, which a test below proves identical whenever both exist.
+SHARED_SCHEMA = ROOT.parent / "shared/standards/schemas" / SCHEMA_NAME
+PACKAGED_SCHEMA = ROOT / "insigne/verification/schemas" / SCHEMA_NAME
+SCHEMA_PATH = SHARED_SCHEMA if SHARED_SCHEMA.exists() else PACKAGED_SCHEMA
+
+
+def test_the_packaged_schema_is_the_published_one():
+    if not SHARED_SCHEMA.exists():
+        pytest.skip("the standards folder is not beside this checkout")
+    packaged = json.loads(PACKAGED_SCHEMA.read_text())
+    assert packaged == json.loads(SHARED_SCHEMA.read_text())
 
 
 @pytest.fixture(scope="module")
