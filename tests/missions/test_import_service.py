@@ -172,3 +172,29 @@ def test_a_new_mission_without_optional_columns_gets_the_model_defaults() -> Non
     assert mission.email_undeliverable is False
     assert mission.start_date == dt.date(2025, 9, 1)
     assert before <= mission.created_at == mission.updated_at <= timezone.now()
+
+
+def test_hostile_names_are_stored_as_given() -> None:
+    names = ["<script>alert(1)</script>", "محمد \u202eabc", "Zoé 👩🏽‍🚀", "N" * 300]
+    rows = [row(identifiant_mission=f"H-{i}", nom=name) for i, name in enumerate(names)]
+    assert run(rows).created == 4
+    stored = dict(Mission.objects.values_list("external_id", "family_name"))
+    assert [stored[f"H-{i}"] for i in range(4)] == names
+
+
+def test_a_mission_created_meanwhile_by_another_import_is_updated_not_duplicated(
+    monkeypatch,
+) -> None:
+    """Between our read and our insert another import commits the same mission."""
+    run([row()])
+    real_in_bulk = Mission.objects.in_bulk
+    calls: list[int] = []
+
+    def stale_in_bulk(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return {} if len(calls) == 1 else real_in_bulk(*args, **kwargs)
+
+    monkeypatch.setattr(Mission.objects, "in_bulk", stale_in_bulk)
+    result = run([row(commune="Brest")])
+    assert counts(result) == (1, 0, 1, 0, 0) and len(calls) == 2
+    assert Mission.objects.get().commune == "Brest"
