@@ -13,6 +13,7 @@ import secrets
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from insigne.claims.models import Invitation
 from insigne.credentials.facts import BadgeFacts, Competency, CredentialFacts, IssuerFacts
@@ -107,24 +108,27 @@ def credential_facts(
     issued_at: dt.datetime,
 ) -> CredentialFacts:
     mission = invitation.mission
-    return CredentialFacts(
-        public_id=public_id,
-        issued_at=issued_at,
-        given_name=given_name,
-        family_name=family_name,
-        email=mission.email,
-        salt=salt,
-        host_name=host_name,
-        domain=mission.get_domain_display(),
-        start_date=mission.start_date,
-        end_date=mission.actual_end_date or mission.planned_end_date,
-        mission_title=mission.title or "Mission de Service Civique",
-        commune=mission.commune,
-        # The invitation id is unique and stable: a free, collision-proof status slot.
-        status_index=invitation.pk,
-        badge=badge_facts(badge_class, mission, given_name, family_name, host_name),
-        issuer=issuer_facts(),
-    )
+    # Signed text is French whatever the page's language: the domain label in the
+    # description must not follow a volunteer who reads the site in English.
+    with translation.override("fr"):
+        return CredentialFacts(
+            public_id=public_id,
+            issued_at=issued_at,
+            given_name=given_name,
+            family_name=family_name,
+            email=mission.email,
+            salt=salt,
+            host_name=host_name,
+            domain=mission.get_domain_display(),
+            start_date=mission.start_date,
+            end_date=mission.actual_end_date or mission.planned_end_date,
+            mission_title=mission.title or "Mission de Service Civique",
+            commune=mission.commune,
+            # The invitation id is unique and stable: a free, collision-proof status slot.
+            status_index=invitation.pk,
+            badge=badge_facts(badge_class, mission, given_name, family_name, host_name),
+            issuer=issuer_facts(),
+        )
 
 
 def issue_credential(
