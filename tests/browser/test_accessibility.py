@@ -1,0 +1,212 @@
+"""axe-core (WCAG 2.0/2.1, levels A and AA) on every page, in French and in English.
+
+Volunteer pages are audited at desktop width and at 375 px; staff and demo pages
+at desktop width. Next to axe, a few structural rules it does not enforce: the
+``<html lang>`` of the active language, one ``<h1>``, headings that do not skip a
+level, a ``<title>`` of its own for each page. One browser for the module and one
+context per language keep the run short.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
+
+from insigne.claims import services
+from insigne.mail.models import CaughtMail
+from insigne.missions.models import MissionImport
+from tests.claims.helpers import invite
+from tests.personas import make_mission
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 375, "height": 812}
+STAFF_PASSWORD = "a-long-staff-password-for-tests"
+HEADINGS_SCRIPT = """() => Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6'))
+  .map(h => Number(h.tagName[1]))"""
+
+
+@dataclass
+class Audit:
+    """Everything wrong on the pages visited with one browser context."""
+
+    language: str
+    axe: Axe = field(default_factory=Axe)
+    problems: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def check(self, page: Any, label: str, *, mobile: bool = False) -> None:
+        page.set_viewport_size(DESKTOP)
+        self._axe(page, f"{label} [desktop]")
+        if mobile:
+            page.set_viewport_size(MOBILE)
+            self._axe(page, f"{label} [375px]")
+        self._structure(page, label)
+
+    def _axe(self, page: Any, where: str) -> None:
+        results = self.axe.run(page, options=AXE_OPTIONS)
+        for violation in results.response["violations"]:
+            targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+            self.problems.append(
+                f"{self.language} {where}: {violation['id']} ({violation['impact']}) "
+                f"on {targets} — {violation['help']}"
+            )
+
+    def _structure(self, page: Any, label: str) -> None:
+        where = f"{self.language} {label}"
+        lang = page.evaluate("document.documentElement.lang")
+        if lang != self.language:
+            self.problems.append(f"{where}: <html lang={lang!r}>, expected {self.language!r}")
+        levels = page.evaluate(HEADINGS_SCRIPT)
+        if levels.count(1) != 1:
+            self.problems.append(f"{where}: {levels.count(1)} <h1> (headings {levels})")
+        if levels and levels[0] != 1:
+            self.problems.append(f"{where}: the first heading is h{levels[0]}, not h1")
+        for before, after in zip(levels, levels[1:], strict=False):
+            if after > before + 1:
+                self.problems.append(f"{where}: heading h{before} followed by h{after}")
+        title = page.title()
+        if title in self.titles:
+            self.problems.append(f"{where}: title {title!r} already used by {self.titles[title]}")
+        self.titles[title] = label
+
+
+@pytest.fixture
+def context_for(browser, live_server, settings) -> Iterator[Any]:
+    settings.SITE_URL = live_server.url
+    settings.CSRF_TRUSTED_ORIGINS = [live_server.url]
+    settings.DEMO_MODE = True
+    contexts = []
+
+    def open_page(language: str) -> Any:
+        context = browser.new_context(locale=f"{language}-FR", viewport=DESKTOP)
+        context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def journey(badge_class) -> dict[str, str]:
+    """One volunteer at the form, one with a badge, one who declined: their tokens and badge id."""
+    _, form_token = invite(make_mission("M-A11Y-FORM"))
+    issued, _ = invite(make_mission("M-A11Y-BADGE", given_name="Sacha", family_name="Exemple"))
+    credential = services.validate_claim(issued)
+    declined, declined_token = invite(make_mission("M-A11Y-NO", given_name="Alex"))
+    services.decline_invitation(declined)
+    return {"form": form_token, "declined": declined_token, "badge": credential.public_id}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_volunteer_pages_have_no_wcag_violation(context_for, live_server, journey, language):
+    page, audit = context_for(language), Audit(language)
+    url, form = live_server.url, f"{live_server.url}/obtenir/{journey['form']}/"
+
+    def visit(path: str, label: str) -> None:
+        page.goto(url + path)
+        audit.check(page, label, mobile=True)
+
+    visit("/", "home")
+    page.goto(form)
+    audit.check(page, "claim form", mobile=True)
+    page.locator("#id_given_name").fill("")
+    page.locator("form[method=post] button[type=submit]").first.click()
+    page.wait_for_selector("#id_given_name-error")
+    audit.check(page, "claim form with an error", mobile=True)
+    visit(f"/obtenir/{journey['form']}/apercu/", "preview")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_selector("#id_confirm-error")
+    audit.check(page, "preview with an error", mobile=True)
+    visit(f"/obtenir/{journey['form']}/refuser/", "decline confirmation")
+    visit(f"/obtenir/{journey['declined']}/", "declined")
+    visit("/obtenir/lien-inconnu/", "link error")
+    visit("/renvoyer/", "resend")
+    page.locator("#id_email").fill("pas-une-adresse")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("#id_email-error")
+    audit.check(page, "resend with an error", mobile=True)
+    page.locator("#id_email").fill("personne@exemple.test")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("main [role=status]")
+    audit.check(page, "resend done", mobile=True)
+    visit(f"/badges/{journey['badge']}", "badge")
+    visit("/nulle-part/", "404")
+    visit("/verifier/", "verify upload")
+    visit(f"/verifier/badge/{journey['badge']}", "verify result")
+
+    assert not audit.problems, "\n".join(audit.problems)
+
+
+def caught_mail() -> CaughtMail:
+    message = EmailMessage()
+    message["Subject"] = "Votre Open Badge Service Civique vous attend"
+    message["From"] = "Agence du Service Civique <openbadge@service-civique.gouv.fr>"
+    message["To"] = "camille@exemple.test"
+    message.set_content("Bonjour\nhttps://badges.example.test/obtenir/jeton/\n")
+    message.add_alternative('<p>Bonjour</p><a href="https://badges.example.test/">Obtenir</a>')
+    return CaughtMail.objects.create(
+        envelope_from="openbadge@service-civique.gouv.fr",
+        envelope_to="camille@exemple.test",
+        subject=message["Subject"],
+        raw=message.as_bytes(),
+    )
+
+
+@pytest.fixture
+def staff_world(badge_class) -> dict[str, int]:
+    User.objects.create_user("support", password=STAFF_PASSWORD, is_staff=True)
+    mission = make_mission("M-A11Y-STAFF")
+    make_mission("M-A11Y-SHORT", given_name="Noa", actual_end_date=dt.date(2026, 3, 1))
+    invite(mission)
+    done = MissionImport.objects.create(
+        source="upload",
+        filename="missions.csv",
+        read=3,
+        created=2,
+        rejected=1,
+        errors=[{"line": 3, "field": "email", "reason": "Adresse invalide", "raw": {"email": "x"}}],
+    )
+    return {"mission": mission.pk, "import": done.pk, "mail": caught_mail().pk}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_staff_and_demo_pages_have_no_wcag_violation(
+    context_for, live_server, staff_world, language
+):
+    page, audit = context_for(language), Audit(language)
+    page.goto(f"{live_server.url}/admin/login/?next=/console/support/")
+    page.locator("#id_username").fill("support")
+    page.locator("#id_password").fill(STAFF_PASSWORD)
+    page.locator("#login-form [type=submit]").click()
+    page.wait_for_url("**/console/support/")
+
+    for path, label in [
+        ("/console/support/", "support search"),
+        ("/console/support/?name=D%C3%A9mo", "support results"),
+        (f"/console/missions/{staff_world['mission']}/", "support mission"),
+        ("/console/imports/", "imports"),
+        (f"/console/imports/{staff_world['import']}/", "import detail"),
+        ("/demo/courriels/", "demo mailbox"),
+        (f"/demo/courriels/{staff_world['mail']}/", "demo mail"),
+    ]:
+        page.goto(live_server.url + path)
+        audit.check(page, label)
+
+    assert not audit.problems, "\n".join(audit.problems)

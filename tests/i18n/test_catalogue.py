@@ -1,0 +1,58 @@
+"""The English catalogue is complete, keeps every placeholder, and its .mo is current."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+
+from insigne.settings import BASE_DIR
+
+LOCALE = Path(BASE_DIR) / "insigne" / "locale" / "en" / "LC_MESSAGES"
+PLACEHOLDER = re.compile(r"%\(\w+\)s|%s")
+
+
+def catalogue() -> polib.POFile:
+    return polib.pofile(str(LOCALE / "django.po"))
+
+
+def test_every_entry_is_translated_and_none_is_fuzzy_or_obsolete():
+    po = catalogue()
+    assert len(po) > 300
+    assert [e.msgid for e in po.untranslated_entries()] == []
+    assert [e.msgid for e in po.fuzzy_entries()] == []
+    assert not po.metadata_is_fuzzy
+    assert [e.msgid for e in po.obsolete_entries()] == []
+
+
+def test_plural_entries_have_both_english_forms():
+    po = catalogue()
+    assert po.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    plurals = [e for e in po if e.msgid_plural]
+    assert plurals
+    for entry in plurals:
+        assert sorted(entry.msgstr_plural) == [0, 1]
+        assert all(entry.msgstr_plural.values()), entry.msgid
+
+
+def test_translations_keep_the_placeholders_of_the_french():
+    for entry in catalogue():
+        sources = [entry.msgid, entry.msgid_plural] if entry.msgid_plural else [entry.msgid]
+        targets = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        expected = sorted(PLACEHOLDER.findall(sources[0]))
+        for target in targets:
+            assert sorted(PLACEHOLDER.findall(target)) == expected, entry.msgid
+
+
+def test_the_compiled_catalogue_matches_the_source():
+    compiled = {
+        (e.msgid, e.msgid_plural or ""): e.msgstr or dict(e.msgstr_plural)
+        for e in polib.mofile(str(LOCALE / "django.mo"))
+        if e.msgid
+    }
+    source = {
+        (e.msgid, e.msgid_plural or ""): e.msgstr or dict(e.msgstr_plural)
+        for e in catalogue().translated_entries()
+    }
+    assert compiled == source
