@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Q, QuerySet
@@ -15,12 +17,33 @@ from insigne.console.forms import ChangeAddressForm, SupportSearchForm
 from insigne.missions.models import Mission
 
 MAX_RESULTS = 100
+# Support agents type names as volunteers write them in mail, often without accents.
+_ACCENTS = {
+    "a": "aàâäáã",
+    "c": "cç",
+    "e": "eéèêë",
+    "i": "iîïíì",
+    "n": "nñ",
+    "o": "oôöóò",
+    "u": "uùûüú",
+    "y": "yÿý",
+}
+
+
+def accent_pattern(word: str) -> str:
+    """A case-insensitive regex matching ``word`` with or without accents ("demo" → Démo)."""
+    base = "".join(
+        next((key for key, variants in _ACCENTS.items() if ch in variants), ch)
+        for ch in word.lower()
+    )
+    return "".join(f"[{_ACCENTS[ch]}]" if ch in _ACCENTS else re.escape(ch) for ch in base)
 
 
 def search_missions(data: dict[str, object]) -> QuerySet[Mission]:
     missions = Mission.objects.select_related("invitation", "invitation__credential")
     for word in str(data.get("name") or "").split():
-        missions = missions.filter(Q(family_name__icontains=word) | Q(given_name__icontains=word))
+        pattern = accent_pattern(word)
+        missions = missions.filter(Q(family_name__iregex=pattern) | Q(given_name__iregex=pattern))
     if data.get("email"):
         missions = missions.filter(email__icontains=str(data["email"]).strip())
     if place := str(data.get("place") or "").strip():

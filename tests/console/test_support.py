@@ -26,7 +26,7 @@ def test_it_is_for_staff_only(client):
 
 def test_support_finds_a_volunteer_by_name_dates_and_place(staff_client, camille, sacha):
     make_mission("M-OTHER", family_name="Autre", commune="Brest", departement="29")
-    query = {"name": "camille démo", "place": "Lyon", "ended_from": "2026-06-01"}
+    query = {"name": "CAMILLE demo", "place": "Lyon", "ended_from": "2026-06-01"}
     page = staff_client.get(reverse("console_support"), query).content.decode()
     assert "1 mission trouvée" in page
     assert reverse("console_mission", args=[camille.pk]) in page
@@ -69,3 +69,12 @@ def test_the_mission_page_shows_where_the_volunteer_stands(staff_client, camille
     page = staff_client.get(reverse("console_mission", args=[camille.pk])).content.decode()
     assert "Badge refusé" in page
     assert camille.external_id in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [("demo", True), ("DÉMO", True), ("dèmo", True), ("dem.", False), ("(", False)],
+)
+def test_names_match_with_or_without_accents(staff_client, camille, typed, found):
+    page = staff_client.get(reverse("console_support"), {"name": typed}).content.decode()
+    assert (reverse("console_mission", args=[camille.pk]) in page) is found
