@@ -70,3 +70,36 @@ def test_the_invitation_mail_carries_the_personal_link_and_only_its_hash_is_stor
 def test_it_refuses_a_malformed_date():
     with pytest.raises(CommandError, match="Date invalide"):
         run("01/07/2026")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_today_is_the_paris_date_not_the_utc_one(camille):
+    import time_machine
+
+    # 30 June 23:30 UTC is already 1 July in Paris: the mission (ended 30 June) is due.
+    with time_machine.travel(dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC), tick=False):
+        call_command("send_invitations", stdout=StringIO())
+    assert len(mail.outbox) == 1
+    # 30 June 21:30 UTC is still 30 June in Paris: nothing is due yet.
+    Invitation.objects.all().delete()
+    mail.outbox.clear()
+    with time_machine.travel(dt.datetime(2026, 6, 30, 21, 30, tzinfo=dt.UTC), tick=False):
+        call_command("send_invitations", stdout=StringIO())
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_address_is_flagged_and_not_invited_again(camille, smtp_server):
+    smtp_server.reply_to_rcpt("550 5.1.1 No such user")
+    run("2026-07-01")
+    camille.refresh_from_db()
+    assert camille.email_undeliverable is True
+    assert Invitation.objects.get().sent_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivered_invitation_records_when_it_was_sent(camille, smtp_server):
+    run("2026-07-01")
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == camille.email
+    assert Invitation.objects.get().sent_at is not None
