@@ -11,13 +11,12 @@ import datetime as dt
 import re
 import secrets
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 
 from insigne.claims.models import Invitation
-from insigne.credentials.facts import BadgeFacts, Competency, CredentialFacts, IssuerFacts
+from insigne.credentials.facts import BadgeFacts, CredentialFacts
 from insigne.credentials.models import BadgeClass, Credential
+from insigne.credentials.records import achievement_facts, issuer_facts
 from insigne.missions.eligibility import add_months
 from insigne.missions.models import Mission
 
@@ -59,41 +58,6 @@ def badge_facts(
         "title": mission.title,
     }
     return achievement_facts(badge_class, describe(badge_class.description_template, values))
-
-
-def achievement_facts(badge_class: BadgeClass, description: str = "") -> BadgeFacts:
-    """The badge class as an OB 3.0 achievement; without a description, its criteria."""
-    site = settings.SITE_URL
-    image_path = reverse("achievement_image", args=[badge_class.slug])
-    return BadgeFacts(
-        slug=badge_class.slug,
-        name=badge_class.name,
-        description=description or badge_class.criteria,
-        criteria=badge_class.criteria,
-        competencies=tuple(
-            Competency(
-                name=item.get("name", ""),
-                description=item.get("description", ""),
-                framework=item.get("framework", ""),
-                code=item.get("code", ""),
-                # OB 3.0 wants a URL for every alignment: without a public
-                # framework URL, the competency is anchored in our achievement.
-                url=item.get("url") or f"{site}/ob3/achievements/{badge_class.slug}#c{index}",
-            )
-            for index, item in enumerate(badge_class.competencies, start=1)
-        ),
-        image_url=f"{site}{image_path}",
-    )
-
-
-def issuer_facts() -> IssuerFacts:
-    return IssuerFacts(
-        site_url=settings.SITE_URL,
-        name=settings.INSIGNE_ISSUER_NAME,
-        url=settings.INSIGNE_ISSUER_URL,
-        email=settings.INSIGNE_ISSUER_EMAIL,
-        image_url="",
-    )
 
 
 def credential_facts(

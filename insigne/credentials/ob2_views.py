@@ -16,14 +16,13 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from insigne.credentials import baking, ob2
-from insigne.credentials.facts import BadgeFacts, Competency, IssuerFacts
 from insigne.credentials.keys import issuer_keys
 from insigne.credentials.models import BadgeClass, Credential
+from insigne.credentials.records import achievement_facts, issuer_facts
 
 JSON_LD = "application/ld+json"
 # Short for what revocation changes (assertions, the list), longer for the rest.
@@ -53,40 +52,6 @@ def _credential(public_id: str) -> Credential:
     return get_object_or_404(Credential.objects.select_related("badge_class"), public_id=public_id)
 
 
-def issuer_facts() -> IssuerFacts:
-    return IssuerFacts(
-        site_url=settings.SITE_URL,
-        name=settings.INSIGNE_ISSUER_NAME,
-        url=settings.INSIGNE_ISSUER_URL,
-        email=settings.INSIGNE_ISSUER_EMAIL,
-        image_url="",
-    )
-
-
-def badge_class_facts(badge_class: BadgeClass) -> BadgeFacts:
-    """The shared badge class: its description template is per volunteer, so the class
-    describes itself by its criteria; the personal text is in each assertion."""
-    site = settings.SITE_URL
-    anchor = ob2.badge_class_url(site, badge_class.slug)
-    return BadgeFacts(
-        slug=badge_class.slug,
-        name=badge_class.name,
-        description=badge_class.criteria,
-        criteria=badge_class.criteria,
-        competencies=tuple(
-            Competency(
-                name=item.get("name", ""),
-                description=item.get("description", ""),
-                framework=item.get("framework", ""),
-                code=item.get("code", ""),
-                url=item.get("url") or f"{anchor}#c{index}",
-            )
-            for index, item in enumerate(badge_class.competencies, start=1)
-        ),
-        image_url=site + reverse("achievement_image", args=[badge_class.slug]),
-    )
-
-
 @require_safe
 def assertion(request: HttpRequest, public_id: str) -> HttpResponse:
     credential = _credential(public_id)
@@ -113,7 +78,7 @@ def baked_png(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_safe
 def badge_class(request: HttpRequest, slug: str) -> HttpResponse:
     row = get_object_or_404(BadgeClass, slug=slug)
-    return _json_ld(ob2.build_badge_class(badge_class_facts(row), issuer_facts()))
+    return _json_ld(ob2.build_badge_class(achievement_facts(row), issuer_facts()))
 
 
 @require_safe

@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from insigne.claims.issuing import achievement_facts
 from insigne.credentials.models import BadgeClass, Credential
 from insigne.credentials.ob3 import OB3_CONTEXT, build_achievement
+from insigne.credentials.records import achievement_facts
 from insigne.verification import badges
 from insigne.verification.verify import verify
 

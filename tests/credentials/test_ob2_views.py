@@ -100,7 +100,7 @@ def test_the_badge_class_is_served_with_its_criteria_and_alignments(client, badg
         "Travail en équipe",
         "Sens de l'engagement",
     ]
-    assert doc["alignment"][0]["targetUrl"] == f"{SITE}/ob2/badges/service-civique#c1"
+    assert doc["alignment"][0]["targetUrl"] == f"{SITE}/ob3/achievements/service-civique#c1"
     assert client.get("/ob2/badges/unknown").status_code == 404
 
 
