@@ -19,6 +19,7 @@ from django.utils import timezone
 from insigne.claims import mails
 from insigne.claims.models import Invitation
 from insigne.claims.tokens import hash_token, looks_like_token, new_token
+from insigne.core.errors import CodedError
 from insigne.credentials.models import BadgeClass, Credential
 from insigne.mail.services import queue_mail
 from insigne.missions.models import Mission
@@ -28,12 +29,8 @@ logger = logging.getLogger(__name__)
 BADGE_CLASS_SLUG = "service-civique"
 
 
-class ClaimError(Exception):
+class ClaimError(CodedError):
     """A step of the journey that cannot happen, with a stable code for tests and pages."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 # --- invitations ---------------------------------------------------------------------------
@@ -95,12 +92,12 @@ def _queue_invitation_mail(invitation: Invitation, token: str) -> None:
 def find_invitation(token: str) -> Invitation:
     """The invitation of a personal link, or ``ClaimError("unknown_link")``."""
     if not looks_like_token(token):
-        raise ClaimError("unknown_link", "Lien inconnu.")
+        raise ClaimError("Lien inconnu.", "unknown_link")
     invitation = (
         Invitation.objects.select_related("mission").filter(token_hash=hash_token(token)).first()
     )
     if invitation is None:
-        raise ClaimError("unknown_link", "Lien inconnu.")
+        raise ClaimError("Lien inconnu.", "unknown_link")
     return invitation
 
 
@@ -139,7 +136,7 @@ def save_draft(invitation: Invitation, details: ClaimDetails) -> None:
 def decline_invitation(invitation: Invitation) -> None:
     """The volunteer does not want the badge (FAQ §14): the link stops working."""
     if invitation.validated_at is not None:
-        raise ClaimError("already_validated", "Le badge a déjà été délivré.")
+        raise ClaimError("Le badge a déjà été délivré.", "already_validated")
     Invitation.objects.filter(pk=invitation.pk, declined_at=None, validated_at=None).update(
         declined_at=timezone.now()
     )
@@ -152,9 +149,9 @@ def reopen_invitation(invitation: Invitation) -> None:
 
 def _ensure_open(invitation: Invitation) -> None:
     if invitation.validated_at is not None:
-        raise ClaimError("already_validated", "Le badge a déjà été délivré.")
+        raise ClaimError("Le badge a déjà été délivré.", "already_validated")
     if invitation.declined_at is not None:
-        raise ClaimError("declined", "Vous avez refusé ce badge.")
+        raise ClaimError("Vous avez refusé ce badge.", "declined")
 
 
 def validate_claim(invitation: Invitation) -> Credential:

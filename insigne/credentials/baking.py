@@ -32,6 +32,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.minidom import parseString
 from django.utils.translation import gettext_lazy as _
 
+from insigne.core.errors import CodedError
+
 OB2_KEYWORD = "openbadges"
 OB3_KEYWORD = "openbadgecredential"
 OB2_SVG_NAMESPACE = "http://openbadges.org"
@@ -55,13 +57,8 @@ _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010fff
 _JWS = re.compile(r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]+$")
 
 
-class BakingError(ValueError):
+class BakingError(CodedError):
     """An image that cannot be baked or unbaked; ``code`` is stable, ``message`` French."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 # --- PNG -------------------------------------------------------------------------

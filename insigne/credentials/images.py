@@ -24,6 +24,8 @@ from defusedxml.minidom import parseString
 from django.utils.translation import gettext as _
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
+from insigne.core.errors import CodedError
+
 MAX_IMAGE_BYTES = 1024 * 1024
 MIN_SIDE = 90
 MAX_SIDE = 2048
@@ -49,13 +51,8 @@ _SAFE_DATA_URL = re.compile(r"^data:image/(png|jpeg|gif|webp)[;,]", re.IGNORECAS
 _CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^)'\"]*)", re.IGNORECASE)
 
 
-class BadgeImageError(ValueError):
+class BadgeImageError(CodedError):
     """An image refused for a badge class; ``code`` is stable, ``message`` is French."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass(frozen=True)
