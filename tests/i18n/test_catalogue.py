@@ -47,12 +47,12 @@ def test_translations_keep_the_placeholders_of_the_french():
 
 def test_the_compiled_catalogue_matches_the_source():
     compiled = {
-        (e.msgid, e.msgid_plural or ""): e.msgstr or dict(e.msgstr_plural)
+        (e.msgctxt or "", e.msgid, e.msgid_plural or ""): e.msgstr or dict(e.msgstr_plural)
         for e in polib.mofile(str(LOCALE / "django.mo"))
         if e.msgid
     }
     source = {
-        (e.msgid, e.msgid_plural or ""): e.msgstr or dict(e.msgstr_plural)
+        (e.msgctxt or "", e.msgid, e.msgid_plural or ""): e.msgstr or dict(e.msgstr_plural)
         for e in catalogue().translated_entries()
     }
     assert compiled == source

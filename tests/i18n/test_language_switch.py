@@ -114,4 +114,5 @@ def test_the_badge_page_is_english_for_an_english_reader(client, camille, badge_
     assert html_lang(page) == "en"
     assert '<h2 class="fr-h4 fr-mt-4w">Download</h2>' in page
     assert "This badge does not expire." in page
+    assert "<dt>Name</dt>" in page  # of the certification, not the holder's surname
     assert '<h2 class="fr-card__title" id="badge-title" lang="fr">' in page
