@@ -3,8 +3,8 @@
 Volunteer pages are audited at desktop width and at 375 px; staff and demo pages
 at desktop width. Next to axe, a few structural rules it does not enforce: the
 ``<html lang>`` of the active language, one ``<h1>``, headings that do not skip a
-level, a ``<title>`` of its own for each page. One browser for the module and one
-context per language keep the run short.
+level, a ``<title>`` of its own for each page, no horizontal scrolling at 375 px.
+One browser for the module and one context per language keep the run short.
 """
 
 from __future__ import annotations
@@ -51,6 +51,11 @@ class Audit:
         if mobile:
             page.set_viewport_size(MOBILE)
             self._axe(page, f"{label} [375px]")
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:  # WCAG 1.4.10: no horizontal scrolling at small widths
+                self.problems.append(f"{self.language} {label} [375px]: {overflow}px too wide")
         self._structure(page, label)
 
     def _axe(self, page: Any, where: str) -> None:
