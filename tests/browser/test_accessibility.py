@@ -110,13 +110,18 @@ def context_for(browser, live_server, settings) -> Iterator[Any]:
 
 @pytest.fixture
 def journey(badge_class) -> dict[str, str]:
-    """One volunteer at the form, one with a badge, one who declined: their tokens and badge id."""
+    """One volunteer at the form, one with a badge, one who declined: tokens and the badge."""
     _, form_token = invite(make_mission("M-A11Y-FORM"))
     issued, _ = invite(make_mission("M-A11Y-BADGE", given_name="Sacha", family_name="Exemple"))
     credential = services.validate_claim(issued)
     declined, declined_token = invite(make_mission("M-A11Y-NO", given_name="Alex"))
     services.decline_invitation(declined)
-    return {"form": form_token, "declined": declined_token, "badge": credential.public_id}
+    return {
+        "form": form_token,
+        "declined": declined_token,
+        "badge": credential.public_id,
+        "badge_json": credential.ob3_json,
+    }
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -154,7 +159,14 @@ def test_volunteer_pages_have_no_wcag_violation(context_for, live_server, journe
     visit(f"/badges/{journey['badge']}", "badge")
     visit("/nulle-part/", "404")
     visit("/verifier/", "verify upload")
-    visit(f"/verifier/badge/{journey['badge']}", "verify result")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("#form-errors")
+    audit.check(page, "verify upload with an error", mobile=True)
+    page.locator("#id_badge_text").fill(journey["badge_json"])
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("#verdict")
+    audit.check(page, "verify upload result", mobile=True)
+    visit(f"/verifier/badge/{journey['badge']}", "stored badge verification")
 
     assert not audit.problems, "\n".join(audit.problems)
 

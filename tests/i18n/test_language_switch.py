@@ -116,3 +116,14 @@ def test_the_badge_page_is_english_for_an_english_reader(client, camille, badge_
     assert "This badge does not expire." in page
     assert "<dt>Name</dt>" in page  # of the certification, not the holder's surname
     assert '<h2 class="fr-card__title" id="badge-title" lang="fr">' in page
+
+
+def test_the_verification_page_is_english_and_marks_the_french_check_messages(
+    client, camille, badge_class
+):
+    invitation, _ = invite(camille)
+    credential = services.validate_claim(invitation)
+    page = switch(client, "en", reverse("verify_badge", args=[credential.public_id]))
+    assert html_lang(page) == "en"
+    assert "Genuine and valid badge" in page and "Details of the checks" in page
+    assert '<span lang="fr">La signature de l&#x27;émetteur est valide.</span>' in page
