@@ -9,7 +9,9 @@ an array (the OB 3.0 JSON Schema wants one).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -47,9 +49,54 @@ def hash_data(
 ) -> bytes:
     """The bytes signed: SHA-256 of the canonical proof options, then of the document."""
     config = {"@context": document["@context"], **options}
-    config_hash = hashlib.sha256(canonicalizer(config).encode()).digest()
+    canonical = _known_options(config) if canonicalizer is canonicalize else None
+    if canonical is None:
+        canonical = canonicalizer(config)
+    config_hash = hashlib.sha256(canonical.encode()).digest()
     document_hash = hashlib.sha256(canonicalizer(document).encode()).digest()
     return config_hash + document_hash
+
+
+# Proof options differ between credentials only by ``created``. Their canonical
+# form has one blank node and one line per option, sorted by predicate, so it is
+# a fixed text with the date in it: canonicalised once per key and context,
+# then filled in. Anything else (other keys, a date with other characters)
+# goes through the canonicaliser.
+_OPTION_KEYS = frozenset(
+    ["@context", "type", "created", "verificationMethod", "cryptosuite", "proofPurpose"]
+)
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
+_PLACEHOLDER = "2000-01-01T00:00:00Z"
+
+
+def _known_options(config: Mapping[str, Any]) -> str | None:
+    context = config.get("@context")
+    created = config.get("created")
+    if set(config) != _OPTION_KEYS or not isinstance(created, str):
+        return None
+    if not _DATETIME.fullmatch(created) or not isinstance(context, list):
+        return None
+    if not all(isinstance(item, str) for item in context):
+        return None
+    others = tuple(
+        str(config[key]) for key in ("type", "verificationMethod", "cryptosuite", "proofPurpose")
+    )
+    template = _options_template(tuple(context), others)
+    return template.replace(f'"{_PLACEHOLDER}"', f'"{created}"', 1)
+
+
+@lru_cache(maxsize=64)
+def _options_template(context: tuple[str, ...], others: tuple[str, ...]) -> str:
+    proof_type, method, suite, purpose = others
+    config = {
+        "@context": list(context),
+        "type": proof_type,
+        "created": _PLACEHOLDER,
+        "verificationMethod": method,
+        "cryptosuite": suite,
+        "proofPurpose": purpose,
+    }
+    return canonicalize(config)
 
 
 def sign(
