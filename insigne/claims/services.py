@@ -20,13 +20,14 @@ from insigne.claims import mails
 from insigne.claims.models import Invitation
 from insigne.claims.tokens import hash_token, looks_like_token, new_token
 from insigne.core.errors import CodedError
+from insigne.credentials import programme
 from insigne.credentials.models import BadgeClass, Credential
 from insigne.mail.services import queue_mail
 from insigne.missions.models import Mission
 
 logger = logging.getLogger(__name__)
 
-BADGE_CLASS_SLUG = "service-civique"
+BADGE_CLASS_SLUG = programme.SLUG
 
 
 class ClaimError(CodedError):

@@ -1,4 +1,5 @@
-"""The demo programme: the badge class, its image, and ~50 missions relative to today.
+"""The demo missions: ~50 missions relative to today (the programme is
+``insigne.credentials.programme``, the same as in production).
 
 Pure functions, no database: ``load_demo`` writes what they return. Every person
 is an obviously invented persona (family names such as "Démo", "Exemple") with
@@ -15,118 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from itertools import cycle
 
-from PIL import Image, ImageDraw, ImageFont
-
 from insigne.missions.eligibility import add_months
 from insigne.missions.models import Domain, EndReason
-
-BADGE_SLUG = "service-civique"
-BADGE_NAME = "Volontaire du Service Civique"
-BADGE_DESCRIPTION = (
-    "{given_name} {family_name} a accompli une mission de Service Civique de {months} mois, "
-    "du {start_date} au {end_date}, au sein de {host_name}, dans le domaine « {domain} » : "
-    "{title}. Par cet engagement volontaire au service de l'intérêt général, reconnu par "
-    "l'Agence du Service Civique, {given_name} a mis en œuvre et développé les compétences "
-    "décrites dans ce badge."
-)
-BADGE_CRITERIA = (
-    "Avoir effectué une mission de Service Civique d'une durée effective d'au moins 6 mois "
-    "(de date à date, date de fin incluse), quelle que soit la durée prévue au contrat. "
-    "Une mission interrompue avant 6 mois n'ouvre pas droit au badge. Le badge est proposé "
-    "par courriel le lendemain de la fin de la mission ; la ou le volontaire vérifie les "
-    "informations de sa mission puis valide le badge."
-)
-_ESCO = "ESCO — compétences transversales"
-# Named after the six ESCO transversal-skill categories; no concept URI is given
-# because none is pinned here, so the alignment points at our own achievement.
-BADGE_COMPETENCIES: list[dict[str, str]] = [
-    {
-        "name": "Travailler en équipe",
-        "description": "Coopérer avec l'équipe de la structure d'accueil, les bénévoles et "
-        "les partenaires pour mener à bien des actions collectives.",
-        "framework": f"{_ESCO} (compétences sociales et de communication)",
-    },
-    {
-        "name": "Communiquer avec des publics variés",
-        "description": "Présenter une action, écouter et expliquer, à l'oral comme à l'écrit, "
-        "auprès de personnes d'âges et de parcours différents.",
-        "framework": f"{_ESCO} (compétences sociales et de communication)",
-    },
-    {
-        "name": "S'adapter à des situations nouvelles",
-        "description": "Ajuster son action à un contexte, un public ou un imprévu.",
-        "framework": f"{_ESCO} (compétences d'autogestion)",
-    },
-    {
-        "name": "Organiser son travail et tenir ses engagements",
-        "description": "Planifier ses tâches, respecter les horaires et les délais, rendre "
-        "compte de ce qui a été fait.",
-        "framework": f"{_ESCO} (compétences d'autogestion)",
-    },
-    {
-        "name": "Agir en citoyen engagé",
-        "description": "Contribuer à un projet d'intérêt général et en comprendre les enjeux "
-        "pour la collectivité.",
-        "framework": f"{_ESCO} (compétences de la vie courante)",
-    },
-]
-
-# DSFR colours: bleu France, rouge Marianne.
-_BLUE, _RED, _WHITE, _GOLD = (0, 0, 145), (225, 0, 15), (255, 255, 255), (214, 178, 90)
-
-
-def badge_png(size: int = 400) -> bytes:
-    """A round medal under a blue-white-red ribbon, "Service Civique" on it."""
-    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    unit = size / 400
-    third = size / 3
-    for index, colour in enumerate((_BLUE, _WHITE, _RED)):  # the ribbon, behind the medal
-        left = size * 0.32 + index * third * 0.36
-        draw.polygon(
-            [
-                (left, 0),
-                (left + third * 0.36, 0),
-                (left + third * 0.36, size * 0.45),
-                (left, size * 0.45),
-            ],
-            fill=colour,
-            outline=(200, 200, 200) if colour == _WHITE else colour,
-        )
-    box = (size * 0.1, size * 0.18, size * 0.9, size * 0.98)
-    draw.ellipse(box, fill=_GOLD)
-    inner = (box[0] + 14 * unit, box[1] + 14 * unit, box[2] - 14 * unit, box[3] - 14 * unit)
-    draw.ellipse(inner, fill=_BLUE, outline=_WHITE, width=round(4 * unit))
-    centre_x, centre_y = size / 2, (box[1] + box[3]) / 2
-    _text(draw, (centre_x, centre_y - 34 * unit), "SERVICE", round(40 * unit))
-    _text(draw, (centre_x, centre_y + 12 * unit), "CIVIQUE", round(40 * unit))
-    _text(draw, (centre_x, centre_y + 62 * unit), "Volontaire", round(24 * unit))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
-
-
-def _text(draw: ImageDraw.ImageDraw, centre: tuple[float, float], text: str, size: int) -> None:
-    font = ImageFont.load_default(size=size)
-    draw.text(centre, text, fill=_WHITE, font=font, anchor="mm")
-
-
-def badge_svg() -> str:
-    """The same medal as a small SVG (the baked SVG badge starts from it)."""
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" width="400" '
-        'height="400" role="img" aria-label="Service Civique — Volontaire">'
-        '<rect x="128" y="0" width="48" height="180" fill="#000091"/>'
-        '<rect x="176" y="0" width="48" height="180" fill="#ffffff" stroke="#c8c8c8"/>'
-        '<rect x="224" y="0" width="48" height="180" fill="#e1000f"/>'
-        '<circle cx="200" cy="232" r="160" fill="#d6b25a"/>'
-        '<circle cx="200" cy="232" r="146" fill="#000091" stroke="#ffffff" stroke-width="4"/>'
-        '<g fill="#ffffff" font-family="Marianne, Arial, sans-serif" text-anchor="middle">'
-        '<text x="200" y="212" font-size="40" font-weight="bold">SERVICE</text>'
-        '<text x="200" y="258" font-size="40" font-weight="bold">CIVIQUE</text>'
-        '<text x="200" y="302" font-size="24">Volontaire</text></g></svg>'
-    )
-
 
 # --- missions ---------------------------------------------------------------------------
 

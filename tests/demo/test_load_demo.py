@@ -53,7 +53,8 @@ def test_the_badge_class_has_a_png_medal_and_competencies(db, demo_mode):
 
     badge = BadgeClass.objects.get(slug="service-civique")
     image = Image.open(io.BytesIO(bytes(badge.image)))
-    assert (image.format, image.size) == ("PNG", (400, 400))
+    assert (image.format, image.size) == ("PNG", (512, 512))
+    assert "<svg" in badge.image_svg
     assert 4 <= len(badge.competencies) <= 6
     assert "{given_name}" in badge.description_template
     assert "6 mois" in badge.criteria

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from insigne.core import demo_data
-from insigne.credentials.models import BadgeClass
+from insigne.credentials.programme import ensure_programme
 from insigne.missions.models import Mission
 from insigne.missions.services import import_csv
 
@@ -40,18 +40,7 @@ class Command(BaseCommand):
         )
 
     def load_badge_class(self) -> bool:
-        _badge, created = BadgeClass.objects.get_or_create(
-            slug=demo_data.BADGE_SLUG,
-            defaults={
-                "name": demo_data.BADGE_NAME,
-                "description_template": demo_data.BADGE_DESCRIPTION,
-                "criteria": demo_data.BADGE_CRITERIA,
-                "competencies": demo_data.BADGE_COMPETENCIES,
-                "image": demo_data.badge_png(),
-                "image_svg": demo_data.badge_svg(),
-            },
-        )
-        return created
+        return ensure_programme()[1]
 
     def load_admin(self) -> bool:
         users = get_user_model()
