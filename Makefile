@@ -29,9 +29,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
+# Extract the French source strings of the package into the English catalogue,
+# then compile it (translate the new entries in django.po in between).
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=data
-	$(PY) manage.py compilemessages --ignore=.venv
+	cd insigne && ../$(PY) ../manage.py makemessages -l en
+	cd insigne && ../$(PY) ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) data/test.sqlite3*

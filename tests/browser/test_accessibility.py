@@ -134,6 +134,7 @@ def test_volunteer_pages_have_no_wcag_violation(context_for, live_server, journe
         audit.check(page, label, mobile=True)
 
     visit("/", "home")
+    visit("/accessibilite/", "accessibility statement")
     page.goto(form)
     audit.check(page, "claim form", mobile=True)
     page.locator("#id_given_name").fill("")

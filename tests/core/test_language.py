@@ -22,3 +22,12 @@ def test_the_footer_choice_switches_to_english_and_back(client):
 def test_an_unknown_language_cookie_falls_back_to_french(client):
     client.cookies["django_language"] = "xx"
     assert '<html lang="fr"' in client.get(reverse("resend")).content.decode()
+
+
+@pytest.mark.django_db
+def test_every_page_links_the_accessibility_statement(client):
+    home = client.get("/").content.decode()
+    assert reverse("accessibility") in home
+    statement = client.get(reverse("accessibility")).content.decode()
+    assert "partiellement conforme" in statement
+    assert "Défenseur des droits" in statement
