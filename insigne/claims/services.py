@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import secrets
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -212,17 +213,20 @@ def _queue_badge_mail(credential: Credential) -> None:
 # --- "je n'ai pas reçu mon invitation ou mon badge" ----------------------------------------
 
 
-def resend_for_address(email: str) -> int:
-    """Send again what exists for this address; return how many mails were queued.
+def request_resend(email: str) -> None:
+    """Queue the resend of what exists for this address, taking the same time either way.
 
-    The caller answers the same whatever the count, so the page never tells
-    whether an address is known.
+    The page answers the same whether the address is known or not; so that its
+    timing does not tell either, the request always does one lookup and queues
+    one task (with mission ids, never the address), and the mails are built and
+    sent in the background.
     """
-    missions = Mission.objects.filter(email__iexact=email.strip())
-    sent = sum(resend_for_mission(mission) for mission in missions)
-    if sent:
-        logger.info("resend: %d mail(s) queued", sent)
-    return sent
+    from insigne.claims.tasks import resend_missions
+
+    mission_ids = list(
+        Mission.objects.filter(email__iexact=email.strip()).values_list("pk", flat=True)
+    )
+    transaction.on_commit(partial(resend_missions.enqueue, mission_ids))
 
 
 def resend_for_mission(mission: Mission) -> bool:

@@ -107,6 +107,6 @@ def resend(request: HttpRequest) -> HttpResponse:
                 request, "claims/resend.html", {"form": form, "limited": True}, status=429
             )
         if ratelimit.allow("resend-address", email, *RESEND_PER_ADDRESS):
-            services.resend_for_address(email)
+            services.request_resend(email)
         return render(request, "claims/resend.html", {"form": ResendForm(), "done": True})
     return render(request, "claims/resend.html", {"form": form})
