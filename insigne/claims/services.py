@@ -154,6 +154,9 @@ def _ensure_open(invitation: Invitation) -> None:
         raise ClaimError("Le badge a déjà été délivré.", "already_validated")
     if invitation.declined_at is not None:
         raise ClaimError("Vous avez refusé ce badge.", "declined")
+    if not invitation.mission.eligible:
+        # The Agency corrected the record after the invitation (e.g. an early end).
+        raise ClaimError("La mission ne remplit plus les conditions du badge.", "not_eligible")
 
 
 def validate_claim(invitation: Invitation) -> Credential:

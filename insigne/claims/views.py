@@ -29,6 +29,8 @@ def _open(request: HttpRequest, token: str) -> Invitation | HttpResponse:
         return redirect("badge", invitation.credential.public_id)
     if invitation.declined_at is not None:
         return render(request, "claims/declined.html", {"token": token}, status=410)
+    if not invitation.mission.eligible:
+        return _link_error(request, "not_eligible", 410)
     return invitation
 
 

@@ -132,3 +132,29 @@ def test_validation_issues_the_badge_once_and_the_link_then_shows_it(
     invitation.refresh_from_db()
     assert invitation.validated_at == credential.issued_at
     assert Invitation.objects.get().pk == invitation.pk
+
+
+def test_a_record_corrected_to_ineligible_after_the_invitation_gives_no_badge(
+    client, camille, badge_class
+):
+    import datetime as dt
+
+    from insigne.claims import services
+    from insigne.missions.models import EndReason, Mission
+
+    invitation, token = invite(camille)
+    Mission.objects.filter(pk=camille.pk).update(
+        actual_end_date=dt.date(2026, 3, 1),
+        end_reason=EndReason.EARLY,
+        eligible=False,
+        ineligibility_reason="rupture_avant_6_mois",
+    )
+    response = client.get(reverse("claim", args=[token]))
+    assert response.status_code == 410
+    assert "Badge indisponible" in response.content.decode()
+    assert client.post(reverse("claim_preview", args=[token]), {"confirm": "on"}).status_code == 410
+    invitation.refresh_from_db()
+    with pytest.raises(services.ClaimError) as refused:
+        services.validate_claim(invitation)
+    assert refused.value.code == "not_eligible"
+    assert Credential.objects.count() == 0
