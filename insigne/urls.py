@@ -6,6 +6,7 @@ from insigne.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accessibilite/", core_views.accessibility, name="accessibility"),
+    path("api/v1/openapi.json", core_views.openapi, name="openapi"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("insigne.claims.urls")),
