@@ -45,7 +45,7 @@ def due_missions(today: dt.date) -> QuerySet[Mission]:
         actual_end_date__lt=today,
         invitation__isnull=True,
         email_undeliverable=False,
-    ).order_by("actual_end_date", "pk")
+    )
 
 
 def invite_due_missions(today: dt.date | None = None) -> int:
@@ -53,16 +53,24 @@ def invite_due_missions(today: dt.date | None = None) -> int:
 
     Safe to run at any time and several times a day, even concurrently: the
     one-to-one constraint on ``Invitation.mission`` makes a second invitation of
-    the same mission fail, and that mission is simply skipped.
+    the same mission fail, and that mission is simply skipped. Missions are
+    walked once, in id order, so a mission that cannot be invited is not retried
+    in a loop.
     """
     today = today or timezone.localdate()
-    created = 0
+    created, last_id = 0, 0
     while True:
-        batch = list(due_missions(today).values_list("pk", flat=True)[:500])
+        batch = list(
+            due_missions(today)
+            .filter(pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:500]
+        )
         if not batch:
             return created
         for mission_id in batch:
             created += invite_mission(mission_id)
+        last_id = batch[-1]
 
 
 def invite_mission(mission_id: int) -> bool:

@@ -103,3 +103,15 @@ def test_a_delivered_invitation_records_when_it_was_sent(camille, smtp_server):
     [message] = smtp_server.wait_for(1)
     assert message["To"] == camille.email
     assert Invitation.objects.get().sent_at is not None
+
+
+@pytest.mark.django_db
+def test_a_mission_that_cannot_be_invited_does_not_stall_the_run(monkeypatch, badge_class):
+    from insigne.claims import services
+
+    for number in range(3):
+        make_mission(f"M-STUCK-{number}")
+    attempts = []
+    monkeypatch.setattr(services, "invite_mission", lambda pk: attempts.append(pk) or False)
+    assert services.invite_due_missions(dt.date(2026, 7, 1)) == 0
+    assert len(attempts) == 3  # each tried once, then the run ends
