@@ -8,7 +8,8 @@ from typing import Any
 
 from PIL import Image
 
-from insigne.credentials.models import BadgeClass
+from insigne.claims.models import Invitation
+from insigne.credentials.models import BadgeClass, Credential
 from insigne.missions import eligibility
 from insigne.missions.models import Domain, EndReason, Mission
 
@@ -66,4 +67,25 @@ def make_mission(external_id: str, **fields: Any) -> Mission:
         eligible=result.eligible,
         ineligibility_reason=result.reason,
         **values,
+    )
+
+
+def stored_credential(
+    badge_class: BadgeClass, mission: Mission, *, ob3_json: str, ob3_jwt: str, ob2_json: str
+) -> Credential:
+    """A credential row holding the given texts as stored (for serving tests, not signing)."""
+    invitation = Invitation.objects.create(mission=mission, token_hash=f"{mission.pk:064d}")
+    return Credential.objects.create(
+        public_id="abc123",
+        invitation=invitation,
+        badge_class=badge_class,
+        given_name=mission.given_name,
+        family_name=mission.family_name,
+        host_name=mission.host_name,
+        recipient_salt="5a1t",
+        issued_at=dt.datetime(2026, 7, 1, 8, 0, tzinfo=dt.UTC),
+        ob3_json=ob3_json,
+        ob3_jwt=ob3_jwt,
+        ob2_json=ob2_json,
+        status_index=invitation.pk,
     )

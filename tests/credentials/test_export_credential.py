@@ -1,6 +1,5 @@
 """export_credential: each form on standard output, byte-exact; unknown ids refused."""
 
-import datetime as dt
 import io
 import json
 
@@ -9,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from insigne.claims.models import Invitation
 from insigne.credentials import baking
 from insigne.credentials.models import Credential
+from tests.personas import stored_credential
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rfc3986")
 OB3 = '{"type":["VerifiableCredential","OpenBadgeCredential"],"name":"Été"}'
@@ -21,21 +20,7 @@ OB2 = '{"id":"https://badges.example.test/ob2/assertions/abc123","type":"Asserti
 
 @pytest.fixture
 def credential(badge_class, camille) -> Credential:
-    invitation = Invitation.objects.create(mission=camille, token_hash="b" * 64)
-    return Credential.objects.create(
-        public_id="abc123",
-        invitation=invitation,
-        badge_class=badge_class,
-        given_name="Camille",
-        family_name="Démo",
-        host_name="Association Exemple",
-        recipient_salt="5a1t",
-        issued_at=timezone.make_aware(dt.datetime(2026, 7, 1, 10, 0)),
-        ob3_json=OB3,
-        ob3_jwt=JWT,
-        ob2_json=OB2,
-        status_index=invitation.pk,
-    )
+    return stored_credential(badge_class, camille, ob3_json=OB3, ob3_jwt=JWT, ob2_json=OB2)
 
 
 def _export(public_id: str, form: str) -> bytes:

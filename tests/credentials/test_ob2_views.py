@@ -1,6 +1,5 @@
 """OB 2.0 hosted endpoints: stored bytes as JSON-LD, 410 when revoked, 404 when unknown."""
 
-import datetime as dt
 import io
 import json
 
@@ -8,10 +7,10 @@ import openbadges_bakery
 import pytest
 from django.utils import timezone
 
-from insigne.claims.models import Invitation
 from insigne.credentials import baking
 from insigne.credentials.keys import issuer_keys
 from insigne.credentials.models import Credential
+from tests.personas import stored_credential
 
 SITE = "https://badges.example.test"
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rfc3986")
@@ -23,20 +22,12 @@ STORED = (
 
 @pytest.fixture
 def credential(badge_class, camille) -> Credential:
-    invitation = Invitation.objects.create(mission=camille, token_hash="a" * 64)
-    return Credential.objects.create(
-        public_id="abc123",
-        invitation=invitation,
-        badge_class=badge_class,
-        given_name="Camille",
-        family_name="Démo",
-        host_name="Association Exemple",
-        recipient_salt="5a1t",
-        issued_at=timezone.make_aware(dt.datetime(2026, 7, 1, 10, 0)),
+    return stored_credential(
+        badge_class,
+        camille,
         ob3_json='{"type":["VerifiableCredential","OpenBadgeCredential"]}',
         ob3_jwt="eyJhbGciOiJFZERTQSJ9.e30.c2ln",
         ob2_json=STORED,
-        status_index=invitation.pk,
     )
 
 
