@@ -8,27 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
-from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from insigne.claims import mails
+from insigne.claims.issuing import ClaimDetails, issue_credential
 from insigne.claims.models import Invitation
 from insigne.claims.tokens import hash_token, looks_like_token, new_token
 from insigne.core.errors import CodedError
-from insigne.credentials import programme
-from insigne.credentials.models import BadgeClass, Credential
+from insigne.credentials.models import Credential
 from insigne.mail.services import queue_mail
 from insigne.missions.models import Mission
 
 logger = logging.getLogger(__name__)
-
-BADGE_CLASS_SLUG = programme.SLUG
 
 
 class ClaimError(CodedError):
@@ -116,24 +111,6 @@ def mark_opened(invitation: Invitation) -> None:
         Invitation.objects.filter(pk=invitation.pk, opened_at=None).update(opened_at=timezone.now())
 
 
-@dataclass(frozen=True)
-class ClaimDetails:
-    """What will be written on the badge: the record, with the volunteer's corrections."""
-
-    given_name: str
-    family_name: str
-    host_name: str
-
-
-def current_details(invitation: Invitation) -> ClaimDetails:
-    mission = invitation.mission
-    return ClaimDetails(
-        given_name=invitation.draft_given_name or mission.given_name,
-        family_name=invitation.draft_family_name or mission.family_name,
-        host_name=invitation.draft_host_name or mission.host_name,
-    )
-
-
 def save_draft(invitation: Invitation, details: ClaimDetails) -> None:
     _ensure_open(invitation)
     Invitation.objects.filter(pk=invitation.pk, validated_at=None).update(
@@ -183,29 +160,13 @@ def validate_claim(invitation: Invitation) -> Credential:
             if existing is not None:
                 return existing
             _ensure_open(invitation)
-            credential = _issue(invitation)
+            credential = issue_credential(invitation, timezone.now())
             invitation.validated_at = credential.issued_at
             invitation.save(update_fields=["validated_at"])
             _queue_badge_mail(credential)
             return credential
     except IntegrityError:
         return Credential.objects.get(invitation_id=invitation.pk)
-
-
-def _issue(invitation: Invitation) -> Credential:
-    from insigne.claims.issuing import issue_credential
-
-    details = current_details(invitation)
-    badge_class = BadgeClass.objects.get(slug=BADGE_CLASS_SLUG)
-    return issue_credential(
-        invitation=invitation,
-        badge_class=badge_class,
-        given_name=details.given_name,
-        family_name=details.family_name,
-        host_name=details.host_name,
-        public_id=secrets.token_urlsafe(16),
-        issued_at=timezone.now(),
-    )
 
 
 def _queue_badge_mail(credential: Credential) -> None:
@@ -265,7 +226,3 @@ def change_address(mission: Mission, email: str) -> None:
     """Support fixes a volunteer's address: later mails go there, bounces are forgotten."""
     Mission.objects.filter(pk=mission.pk).update(email=email, email_undeliverable=False)
     mission.email, mission.email_undeliverable = email, False
-
-
-def support_contact() -> str:
-    return str(settings.SUPPORT_EMAIL)

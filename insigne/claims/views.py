@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from insigne.claims import services
 from insigne.claims.forms import ClaimForm, ResendForm, ValidateForm
+from insigne.claims.issuing import ClaimDetails, current_details
 from insigne.claims.models import Invitation
 from insigne.claims.preview import preview_badge
 from insigne.core import ratelimit
@@ -40,10 +41,10 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(invitation, HttpResponse):
         return invitation
     services.mark_opened(invitation)
-    details = services.current_details(invitation)
+    details = current_details(invitation)
     form = ClaimForm(request.POST if request.method == "POST" else None, initial=details.__dict__)
     if request.method == "POST" and form.is_valid():
-        services.save_draft(invitation, services.ClaimDetails(**form.cleaned_data))
+        services.save_draft(invitation, ClaimDetails(**form.cleaned_data))
         return redirect("claim_preview", token)
     return render(
         request,

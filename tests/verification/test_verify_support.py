@@ -36,15 +36,8 @@ def issue_ours(external_id: str = "M-VERIFY", public_id: str = "verify0001") -> 
     mission = make_mission(external_id)
     token_hash = hashlib.sha256(external_id.encode()).hexdigest()
     invitation = Invitation.objects.create(mission=mission, token_hash=token_hash)
-    return issue_credential(
-        invitation=invitation,
-        badge_class=make_badge_class(),
-        given_name=mission.given_name,
-        family_name=mission.family_name,
-        host_name=mission.host_name,
-        public_id=public_id,
-        issued_at=ISSUED_AT,
-    )
+    make_badge_class()
+    return issue_credential(invitation, ISSUED_AT, public_id=public_id)
 
 
 def public_bytes(key: Ed25519PrivateKey) -> bytes:
