@@ -9,6 +9,7 @@ written as multibase base64url (``u...``), and is signed like the badges.
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,11 +30,26 @@ def encode_status_list(revoked: Iterable[int], size: int = MINIMUM_BITS) -> str:
     return "u" + b64url_encode(gzip.compress(bytes(data), mtime=0))
 
 
+# A list is at least 16 KiB once inflated; a few MiB is already generous, and a
+# hostile list read by the verifier must not inflate into gigabytes.
+MAX_LIST_BYTES = 4 * 1024 * 1024
+
+
 def is_set(encoded_list: str, index: int) -> bool:
-    """Whether bit ``index`` of an encoded list is set (the verifier's side)."""
+    """Whether bit ``index`` of an encoded list is set (the verifier's side).
+
+    Raises ``ValueError`` for a value that is not a GZIP'd base64url list, one
+    that inflates beyond ``MAX_LIST_BYTES``, or an index outside it.
+    """
     if not encoded_list.startswith("u"):
         raise ValueError("not a base64url multibase value")
-    data = gzip.decompress(b64url_decode(encoded_list[1:]))
+    inflater = zlib.decompressobj(wbits=31)  # gzip framing
+    try:
+        data = inflater.decompress(b64url_decode(encoded_list[1:]), MAX_LIST_BYTES)
+    except zlib.error as error:
+        raise ValueError("not a gzip status list") from error
+    if inflater.unconsumed_tail:
+        raise ValueError("status list too large")
     if index // 8 >= len(data):
         raise ValueError("index outside the status list")
     return bool(data[index // 8] & (0x80 >> (index % 8)))

@@ -9,7 +9,6 @@ OB 2.0 hosted assertion (410 Gone) and the issuer's revocation list.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,17 +18,14 @@ from django.utils import formats
 from insigne.credentials import proof
 from insigne.credentials.checks import Check
 from insigne.credentials.models import Credential
-from insigne.credentials.multibase import b64url_decode
 from insigne.credentials.ob3 import did_web
+from insigne.credentials.status import is_set
 from insigne.verification.badges import badge_url
 from insigne.verification.fetch import FetchError, fetch_json
 from insigne.verification.verify_keys import IssuerKeyResolver
 
 STATUS_OK = "L'émetteur n'a pas révoqué ce badge."
 NO_STATUS = "L'émetteur ne publie pas de liste de révocation pour ce badge."
-# A status list is at least 16 KiB once inflated; a few MiB is already generous,
-# and a hostile list must not inflate into gigabytes.
-MAX_STATUS_LIST_BYTES = 4 * 1024 * 1024
 
 
 def _status(code: str, ok: bool, message: str) -> list[Check]:
@@ -67,16 +63,6 @@ def database_status(credential: Credential | None) -> list[Check]:
     return _status("status", True, STATUS_OK)
 
 
-def _bit(encoded_list: str, index: int) -> bool:
-    if not encoded_list.startswith("u"):
-        raise ValueError("not base64url multibase")
-    inflater = zlib.decompressobj(wbits=31)  # gzip
-    data = inflater.decompress(b64url_decode(encoded_list[1:]), MAX_STATUS_LIST_BYTES)
-    if inflater.unconsumed_tail or index // 8 >= len(data):
-        raise ValueError("status list too large or index outside it")
-    return bool(data[index // 8] & (0x80 >> (index % 8)))
-
-
 def _issuer_id(document: Mapping[str, Any]) -> str:
     issuer = document.get("issuer")
     value = issuer.get("id") if isinstance(issuer, Mapping) else issuer
@@ -106,7 +92,7 @@ def bitstring_status(entry: Mapping[str, Any], issuer_id: str) -> list[Check]:
         subject = status_list.get("credentialSubject") or {}
         if subject.get("statusPurpose") != purpose:
             raise ValueError("purpose mismatch")
-        flagged = _bit(str(subject.get("encodedList")), index)
+        flagged = is_set(str(subject.get("encodedList")), index)
     except (FetchError, ValueError, TypeError, AttributeError):
         message = "La liste de révocation de l'émetteur n'a pas pu être lue ni vérifiée."
         return _status("status_unreachable", False, message)

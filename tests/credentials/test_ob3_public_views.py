@@ -54,3 +54,18 @@ def test_the_status_list_sets_the_bits_of_revoked_credentials(client, badge_clas
     assert not is_set(encoded, 4) and not is_set(encoded, MINIMUM_BITS - 1)
     assert passed(verify(document, issuer_keys().resolve))
     assert dt.datetime.fromisoformat(document["validFrom"].replace("Z", "+00:00"))
+
+
+def test_a_hostile_list_is_refused_before_it_inflates():
+    import pytest
+
+    import gzip
+
+    from insigne.credentials import status
+    from insigne.credentials.multibase import b64url_encode
+
+    bomb = "u" + b64url_encode(gzip.compress(bytes(status.MAX_LIST_BYTES + 1)))
+    with pytest.raises(ValueError, match="too large"):
+        is_set(bomb, 0)
+    with pytest.raises(ValueError, match="gzip"):
+        is_set("u" + b64url_encode(b"not gzip at all"), 0)
