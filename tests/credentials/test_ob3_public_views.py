@@ -57,9 +57,9 @@ def test_the_status_list_sets_the_bits_of_revoked_credentials(client, badge_clas
 
 
 def test_a_hostile_list_is_refused_before_it_inflates():
-    import pytest
-
     import gzip
+
+    import pytest
 
     from insigne.credentials import status
     from insigne.credentials.multibase import b64url_encode
