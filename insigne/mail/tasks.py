@@ -142,9 +142,23 @@ def _schedule_retry(mail: OutgoingMail, error: str) -> None:
 
 
 def _finish(mail: OutgoingMail, status: str, error: str, signal: Signal, **fields: object) -> None:
-    OutgoingMail.objects.filter(pk=mail.pk).update(
-        status=status, last_error=error, next_attempt_at=None, **fields
-    )
+    """Record the final outcome and forget the content.
+
+    A body may hold a personal link whose token the database otherwise keeps
+    only as a hash; once the mail is out (or given up) nothing needs it, so the
+    bodies and attachments go and the row keeps what support reads: kind,
+    recipient, subject, dates, outcome.
+    """
+    with transaction.atomic():
+        OutgoingMail.objects.filter(pk=mail.pk).update(
+            status=status,
+            last_error=error,
+            next_attempt_at=None,
+            text_body="",
+            html_body="",
+            **fields,
+        )
+        mail.attachments.all().delete()
     mail.refresh_from_db()
     if status == MailStatus.SENT:
         logger.info("mail %s (%s) sent", mail.pk, mail.kind)

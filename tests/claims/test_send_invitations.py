@@ -115,3 +115,19 @@ def test_a_mission_that_cannot_be_invited_does_not_stall_the_run(monkeypatch, ba
     monkeypatch.setattr(services, "invite_mission", lambda pk: attempts.append(pk) or False)
     assert services.invite_due_missions(dt.date(2026, 7, 1)) == 0
     assert len(attempts) == 3  # each tried once, then the run ends
+
+
+@pytest.mark.django_db(transaction=True)
+def test_once_sent_the_database_keeps_no_clear_token(camille):
+    from django.db.models import Q
+
+    from insigne.mail.models import OutgoingMail
+
+    run("2026-07-01")
+    link = next(w for w in mail.outbox[0].body.split() if "/obtenir/" in w)
+    token = link.rstrip("/").split("/")[-1]
+    holding = OutgoingMail.objects.filter(
+        Q(text_body__contains=token) | Q(html_body__contains=token)
+    )
+    assert not holding.exists()
+    assert OutgoingMail.objects.get().subject == "Votre Open Badge Service Civique vous attend"
