@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
-from insigne.claims.models import Invitation
-from insigne.credentials.models import BadgeClass, Credential
+from insigne.credentials.models import Credential
 from insigne.missions.csv_format import COLUMNS
 from insigne.missions.models import Mission
+from tests.personas import make_badge_class, stored_credential
 
 HEADER = list(COLUMNS)
 
@@ -60,18 +59,4 @@ def make_csv(tmp_path):  # type: ignore[no-untyped-def]
 
 def issue_badge(mission: Mission) -> Credential:
     """The smallest issued credential: enough for the import to see the badge."""
-    invitation = Invitation.objects.create(mission=mission, token_hash="0" * 64)
-    badge_class = BadgeClass.objects.create(
-        slug="volontaire", name="Volontaire", description_template="", criteria="", image=b""
-    )
-    return Credential.objects.create(
-        public_id="demo",
-        invitation=invitation,
-        badge_class=badge_class,
-        given_name=mission.given_name,
-        family_name=mission.family_name,
-        host_name=mission.host_name,
-        recipient_salt="salt",
-        issued_at=timezone.now(),
-        status_index=1,
-    )
+    return stored_credential(make_badge_class(), mission, ob3_json="", ob3_jwt="", ob2_json="")
