@@ -1,4 +1,4 @@
-"""Outcomes of the journey's mails, recorded on the mission."""
+"""Outcomes of the journey's mails, recorded on the invitation and the mission."""
 
 from __future__ import annotations
 
@@ -7,25 +7,21 @@ from typing import Any
 from django.dispatch import receiver
 
 from insigne.claims.models import Invitation
+from insigne.mail.models import OutgoingMail
 from insigne.mail.signals import mail_sent, mail_undeliverable
 from insigne.missions.models import Mission
 
 
-def _invitation_id(mail: Any) -> int | None:
-    kind, _, value = str(mail.related_key).partition(":")
-    return int(value) if kind == "invitation" and value.isdigit() else None
-
-
 @receiver(mail_sent)
-def record_invitation_sent(sender: Any, mail: Any, **kwargs: Any) -> None:
-    invitation_id = _invitation_id(mail)
+def record_invitation_sent(sender: Any, mail: OutgoingMail, **kwargs: Any) -> None:
+    invitation_id = mail.related_id("invitation")
     if invitation_id is not None:
         Invitation.objects.filter(pk=invitation_id, sent_at=None).update(sent_at=mail.sent_at)
 
 
 @receiver(mail_undeliverable)
-def record_undeliverable_address(sender: Any, mail: Any, **kwargs: Any) -> None:
+def record_undeliverable_address(sender: Any, mail: OutgoingMail, **kwargs: Any) -> None:
     """A refused address is flagged for support (console) instead of being retried."""
-    invitation_id = _invitation_id(mail)
+    invitation_id = mail.related_id("invitation")
     if invitation_id is not None:
         Mission.objects.filter(invitation__pk=invitation_id).update(email_undeliverable=True)
