@@ -7,16 +7,20 @@ from typing import Any
 from django.dispatch import receiver
 
 from insigne.claims.models import Invitation
+from insigne.credentials.models import Credential
 from insigne.mail.models import OutgoingMail
 from insigne.mail.signals import mail_sent, mail_undeliverable
 from insigne.missions.models import Mission
 
 
 @receiver(mail_sent)
-def record_invitation_sent(sender: Any, mail: OutgoingMail, **kwargs: Any) -> None:
+def record_sent(sender: Any, mail: OutgoingMail, **kwargs: Any) -> None:
     invitation_id = mail.related_id("invitation")
     if invitation_id is not None:
         Invitation.objects.filter(pk=invitation_id, sent_at=None).update(sent_at=mail.sent_at)
+    credential_id = mail.related_id("credential")
+    if credential_id is not None:
+        Credential.objects.filter(pk=credential_id).update(mailed_at=mail.sent_at)
 
 
 @receiver(mail_undeliverable)

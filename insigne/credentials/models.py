@@ -58,6 +58,7 @@ class Credential(models.Model):
     replaced_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
     )
+    # When the relay accepted the latest badge mail (delivery attempts: mail.OutgoingMail).
     mailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -78,3 +78,13 @@ def test_the_mission_page_shows_where_the_volunteer_stands(staff_client, camille
 def test_names_match_with_or_without_accents(staff_client, camille, typed, found):
     page = staff_client.get(reverse("console_support"), {"name": typed}).content.decode()
     assert (reverse("console_mission", args=[camille.pk]) in page) is found
+
+
+def test_the_mission_page_says_whether_the_badge_mail_left(staff_client, camille, badge_class):
+    from insigne.claims import services
+
+    invitation, _ = invite(camille)
+    services.validate_claim(invitation)  # the locmem relay accepts it at once
+    page = staff_client.get(reverse("console_mission", args=[camille.pk])).content.decode()
+    assert "Badge délivré" in page
+    assert "courriel parti le" in page
