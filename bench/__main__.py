@@ -20,11 +20,12 @@ django.setup()
 from bench.baking import BENCHES as BAKING_BENCHES  # noqa: E402
 from bench.missions import bench_missions_import  # noqa: E402
 from bench.samples import SITE_URL, demo_facts  # noqa: E402
-from insigne.credentials import baking, images, jwt, proof  # noqa: E402
-from insigne.credentials.issuance import dumps, issue, verify_ob3  # noqa: E402
-from insigne.credentials.jsonld import canonicalize_generic  # noqa: E402
-from insigne.credentials.keys import IssuerKeys, new_key  # noqa: E402
-from insigne.credentials.ob3 import build_credential, format_datetime  # noqa: E402
+from insigne.openbadges import baking, images, proof  # noqa: E402
+from insigne.openbadges.issuance import dumps, issue, verify_ob3  # noqa: E402
+from insigne.openbadges.jose import vcjwt as jwt  # noqa: E402
+from insigne.openbadges.keys import IssuerKeys, new_key  # noqa: E402
+from insigne.openbadges.ob3 import build_credential, format_datetime  # noqa: E402
+from insigne.openbadges.rdf.jsonld import canonicalize_generic  # noqa: E402
 
 Row = tuple[str, float, str]
 KEYS = IssuerKeys(keys=(new_key("key-1"),), site_url=SITE_URL)
@@ -113,7 +114,7 @@ def bench_public_verifier() -> list[Row]:
     """The whole public verify(): parsing, proof, key binding, status, dates, JSON Schema."""
     from django.core.management import call_command
 
-    from insigne.verification.verify import verify
+    from insigne.verifier.verify import verify
 
     call_command("migrate", verbosity=0)  # a throwaway database: the status is read there
     texts = [issue(facts, KEYS).ob3_json for facts in FACTS[:50]]

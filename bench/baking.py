@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable
 
 from bench.samples import SITE_URL, demo_facts
-from insigne.credentials import baking, images, ob2
-from insigne.credentials.issuance import dumps, issue
-from insigne.credentials.keys import IssuerKeys, new_key
+from insigne.openbadges import baking, images, ob2
+from insigne.openbadges.issuance import dumps, issue
+from insigne.openbadges.keys import IssuerKeys, new_key
 
 Row = tuple[str, float, str]
 SECONDS = 1.0

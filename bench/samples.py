@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from insigne.credentials.facts import BadgeFacts, Competency, CredentialFacts, IssuerFacts
+from insigne.openbadges.facts import BadgeFacts, Competency, CredentialFacts, IssuerFacts
 
 SITE_URL = "https://badges.example.test"
 

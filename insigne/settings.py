@@ -11,8 +11,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from insigne.email_url import parse_email_url
-from insigne.env import envbool, envint, envlist, envstr, persistent_secret
+from insigne.platform.email_url import parse_email_url
+from insigne.platform.env import envbool, envint, envlist, envstr, persistent_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("INSIGNE_DATA_DIR", str(BASE_DIR / "data")))
@@ -36,19 +36,22 @@ INSTALLED_APPS = [
     "dsfr",
     "django_tasks",
     "django_tasks_db",
-    "insigne.core",
+    "insigne.platform",
     "insigne.missions",
-    "insigne.credentials",
-    "insigne.claims",
     "insigne.mail",
-    "insigne.verification",
+    "insigne.badges",
+    "insigne.claims",
+    "insigne.verifier",
     "insigne.console",
+    "insigne.worker",
+    "insigne.pages",
+    "insigne.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "insigne.core.middleware.LanguageMiddleware",
+    "insigne.platform.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -70,7 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "insigne.core.context_processors.site",
+                "insigne.platform.context_processors.site",
             ],
         },
     },
@@ -150,7 +153,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"personal_links": {"()": "insigne.core.logging.MaskPersonalLinks"}},
+    "filters": {"personal_links": {"()": "insigne.platform.logging.MaskPersonalLinks"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {

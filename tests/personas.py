@@ -8,8 +8,8 @@ from typing import Any
 
 from PIL import Image
 
+from insigne.badges.models import BadgeClass, Credential
 from insigne.claims.models import Invitation
-from insigne.credentials.models import BadgeClass, Credential
 from insigne.missions import eligibility
 from insigne.missions.models import Domain, EndReason, Mission
 

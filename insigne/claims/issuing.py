@@ -1,7 +1,7 @@
 """From a validated claim to a stored credential: the database side of issuance.
 
 The facts are gathered here once; the pure builders and signers in
-``insigne.credentials`` turn them into the signed documents, which are stored
+``insigne.badges`` turn them into the signed documents, which are stored
 as the exact texts that were signed.
 """
 
@@ -14,16 +14,17 @@ from dataclasses import dataclass
 
 from django.utils import translation
 
+from insigne.badges import programme
+from insigne.badges.keys import issuer_keys
+from insigne.badges.models import BadgeClass, Credential
+from insigne.badges.records import achievement_facts, issuer_facts
 from insigne.claims.models import Invitation
-from insigne.credentials import ob2, programme
-from insigne.credentials.facts import BadgeFacts, CredentialFacts
-from insigne.credentials.issuance import dumps, issue
-from insigne.credentials.keys import issuer_keys
-from insigne.credentials.models import BadgeClass, Credential
-from insigne.credentials.ob3 import french_date
-from insigne.credentials.records import achievement_facts, issuer_facts
 from insigne.missions.eligibility import add_months
 from insigne.missions.models import Mission
+from insigne.openbadges import ob2
+from insigne.openbadges.facts import BadgeFacts, CredentialFacts
+from insigne.openbadges.issuance import dumps, issue
+from insigne.openbadges.ob3 import french_date
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from insigne.badges.models import Credential
+from insigne.badges.presenter import baked_png, linkedin_url
 from insigne.claims.models import Invitation
-from insigne.credentials.models import Credential
 from insigne.mail.services import render_mail
 
 
@@ -46,8 +47,6 @@ def invitation_mail(invitation: Invitation, token: str) -> Mail:
 
 
 def badge_mail(credential: Credential) -> Mail:
-    from insigne.verification.badges import baked_png, linkedin_url
-
     url = absolute(reverse("badge", args=[credential.public_id]))
     subject = "Votre Open Badge Service Civique"
     with translation.override("fr"):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from insigne.badges.presenter import BadgeView, badge_view
 from insigne.claims.issuing import claim_facts, new_ids
 from insigne.claims.models import Invitation
-from insigne.credentials.issuance import preview
-from insigne.verification.badges import BadgeView, badge_view
+from insigne.openbadges.issuance import preview
 
 
 def preview_badge(invitation: Invitation) -> BadgeView:

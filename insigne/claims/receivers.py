@@ -6,8 +6,8 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from insigne.badges.models import Credential
 from insigne.claims.models import Invitation
-from insigne.credentials.models import Credential
 from insigne.mail.models import OutgoingMail
 from insigne.mail.signals import mail_sent, mail_undeliverable
 from insigne.missions.models import Mission

@@ -13,15 +13,16 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django_tasks import task
 
+from insigne.badges.models import Credential
 from insigne.claims import mails
 from insigne.claims.issuing import ClaimDetails, issue_credential
 from insigne.claims.models import Invitation
 from insigne.claims.tokens import hash_token, looks_like_token, new_token
-from insigne.core.errors import CodedError
-from insigne.credentials.models import Credential
 from insigne.mail.services import queue_mail
 from insigne.missions.models import Mission
+from insigne.platform.errors import CodedError
 
 logger = logging.getLogger(__name__)
 
@@ -193,12 +194,18 @@ def request_resend(email: str) -> None:
     one task (with mission ids, never the address), and the mails are built and
     sent in the background.
     """
-    from insigne.claims.tasks import resend_missions
-
     mission_ids = list(
         Mission.objects.filter(email__iexact=email.strip()).values_list("pk", flat=True)
     )
     transaction.on_commit(partial(resend_missions.enqueue, mission_ids))
+
+
+@task()
+def resend_missions(mission_ids: list[int]) -> int:
+    """Mail again what exists for these missions; the ids, not the address, travel."""
+    return sum(
+        resend_for_mission(mission) for mission in Mission.objects.filter(pk__in=mission_ids)
+    )
 
 
 def resend_for_mission(mission: Mission) -> bool:

@@ -13,7 +13,7 @@ from insigne.claims.forms import ClaimForm, ResendForm, ValidateForm
 from insigne.claims.issuing import ClaimDetails, current_details
 from insigne.claims.models import Invitation
 from insigne.claims.preview import preview_badge
-from insigne.core import ratelimit
+from insigne.platform import ratelimit
 
 
 def _link_error(request: HttpRequest, code: str, status: int) -> HttpResponse:

@@ -16,8 +16,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from insigne.credentials.baking import unbake_png
-from insigne.credentials.models import Credential
+from insigne.badges.models import Credential
+from insigne.openbadges.baking import unbake_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

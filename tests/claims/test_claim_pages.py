@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from insigne.badges.models import Credential
 from insigne.claims.models import Invitation
-from insigne.credentials.models import Credential
 from tests.claims.helpers import invite
 from tests.personas import make_mission
 

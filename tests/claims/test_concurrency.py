@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from insigne.badges.models import Credential
 from insigne.claims import services
 from insigne.claims.models import Invitation
-from insigne.credentials.models import Credential
 from tests.claims.helpers import invite
 from tests.personas import make_mission
 

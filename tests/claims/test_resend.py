@@ -98,15 +98,13 @@ def test_several_missions_of_one_address_are_all_resent(client, badge_class, mai
 
 
 def test_the_queued_task_carries_mission_ids_never_the_address(camille, monkeypatch):
-    from insigne.claims import tasks
-
     queued = []
 
     class Recorder:
         def enqueue(self, *args):
             queued.append(args)
 
-    monkeypatch.setattr(tasks, "resend_missions", Recorder())
+    monkeypatch.setattr(services, "resend_missions", Recorder())
     services.request_resend(camille.email)
     services.request_resend("inconnue@exemple.test")
     assert queued == [([camille.pk],), ([],)]  # one task either way

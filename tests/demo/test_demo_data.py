@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from insigne.core.demo_data import demo_missions
+from insigne.demo.data import demo_missions
 from insigne.missions.eligibility import evaluate
 
 

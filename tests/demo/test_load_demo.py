@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from insigne.credentials.models import BadgeClass
+from insigne.badges.models import BadgeClass
 from insigne.missions.models import Domain, Mission, MissionImport
 
 

@@ -9,8 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from insigne.badges.models import Credential
 from insigne.claims import services
-from insigne.credentials.models import Credential
 from tests.claims.helpers import invite
 
 pytestmark = pytest.mark.django_db(transaction=True)

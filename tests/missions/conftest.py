@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from insigne.credentials.models import Credential
+from insigne.badges.models import Credential
 from insigne.missions.csv_format import COLUMNS
 from insigne.missions.models import Mission
 from tests.personas import make_badge_class, stored_credential

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class BadgesConfig(AppConfig):
+    """Badge classes and issued credentials.
+
+    The app keeps the database label ``credentials`` it was first created with, so
+    its tables (``credentials_credential``…) and migration history are unchanged:
+    moving the code was not a schema change.
+    """
+
+    name = "insigne.badges"
+    label = "credentials"
+    verbose_name = "Badges"

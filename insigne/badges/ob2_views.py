@@ -1,0 +1,107 @@
+"""Open Badges 2.0 hosted documents, read-only and public.
+
+An assertion is served as the exact text stored at issuance; a revoked one
+answers 410 Gone with its reason, which is how OB 2.0 hosted verification
+learns of a revocation. The other documents are built on request from the
+badge class row, the issuer settings and the issuer keys. Verifiers often fetch
+from another origin (a backpack in a browser), hence the open CORS header.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from insigne.badges.keys import issuer_keys
+from insigne.badges.models import BadgeClass, Credential
+from insigne.badges.records import achievement_facts, issuer_facts
+from insigne.openbadges import baking, ob2
+
+JSON_LD = "application/ld+json"
+# Short for what revocation changes (assertions, the list), longer for the rest.
+SHORT_CACHE = 300
+LONG_CACHE = 3600
+
+
+def _public(response: HttpResponse, max_age: int) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=max_age)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _json_ld(document: dict[str, Any], max_age: int = LONG_CACHE) -> HttpResponse:
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return _public(HttpResponse(body.encode("utf-8"), content_type=JSON_LD), max_age)
+
+
+def _gone(credential: Credential) -> HttpResponse:
+    body = {"revoked": True, "revocationReason": credential.revocation_reason}
+    response = HttpResponse(json.dumps(body, ensure_ascii=False), status=410)
+    response["Content-Type"] = "application/json"
+    return _public(response, SHORT_CACHE)
+
+
+def _credential(public_id: str) -> Credential:
+    return get_object_or_404(Credential.objects.select_related("badge_class"), public_id=public_id)
+
+
+@require_safe
+def assertion(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = _credential(public_id)
+    if credential.revoked_at is not None:
+        return _gone(credential)
+    # Bytes served are the bytes stored at issuance.
+    response = HttpResponse(credential.ob2_json.encode("utf-8"), content_type=JSON_LD)
+    return _public(response, SHORT_CACHE)
+
+
+@require_safe
+def baked_png(request: HttpRequest, public_id: str) -> HttpResponse:
+    credential = _credential(public_id)
+    if credential.revoked_at is not None:
+        return _gone(credential)
+    png = baking.bake_png(
+        bytes(credential.badge_class.image), baking.OB2_KEYWORD, credential.ob2_json
+    )
+    response = HttpResponse(png, content_type="image/png")
+    response["Content-Disposition"] = 'inline; filename="open-badge-service-civique-ob2.png"'
+    return _public(response, SHORT_CACHE)
+
+
+@require_safe
+def badge_class(request: HttpRequest, slug: str) -> HttpResponse:
+    row = get_object_or_404(BadgeClass, slug=slug)
+    return _json_ld(ob2.build_badge_class(achievement_facts(row), issuer_facts()))
+
+
+@require_safe
+def issuer(request: HttpRequest) -> HttpResponse:
+    key_ids = [key.key_id for key in issuer_keys().keys]
+    return _json_ld(ob2.build_issuer(issuer_facts(), key_ids))
+
+
+@require_safe
+def public_key(request: HttpRequest, key_id: str) -> HttpResponse:
+    for key in issuer_keys().keys:
+        if key.key_id == key_id:
+            pem = key.public_key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
+            return _json_ld(ob2.build_cryptographic_key(settings.SITE_URL, key_id, pem.decode()))
+    raise Http404
+
+
+@require_safe
+def revocations(request: HttpRequest) -> HttpResponse:
+    revoked = (
+        Credential.objects.filter(revoked_at__isnull=False)
+        .order_by("revoked_at", "pk")
+        .values_list("public_id", "revocation_reason")
+    )
+    items = (ob2.Revocation(public_id, reason) for public_id, reason in revoked.iterator())
+    return _json_ld(ob2.build_revocation_list(settings.SITE_URL, items), SHORT_CACHE)

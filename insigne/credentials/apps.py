@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class CredentialsConfig(AppConfig):
-    name = "insigne.credentials"
-    label = "credentials"

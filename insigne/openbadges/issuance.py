@@ -1,0 +1,104 @@
+"""Issue and verify our OB 3.0 credentials: pure functions, no database.
+
+``issue`` returns the texts to store as they are (bytes served = bytes signed):
+the credential JSON with its ``eddsa-rdfc-2022`` proof and its VC-JWT form.
+``verify_ob3`` checks either form and returns every check with a stable code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from insigne.openbadges import proof
+from insigne.openbadges.checks import Check
+from insigne.openbadges.facts import CredentialFacts
+from insigne.openbadges.jose import vcjwt as jwt
+from insigne.openbadges.keys import IssuerKeys, KeyResolver
+from insigne.openbadges.ob3 import build_credential, format_datetime
+from insigne.openbadges.rdf.canon import canonicalize_known
+from insigne.openbadges.rdf.jsonld import OB_V3P0, VC_V2, JsonLdSafetyError, check_safe
+
+
+@dataclass(frozen=True)
+class IssuedCredential:
+    ob3_json: str
+    ob3_jwt: str
+
+
+def dumps(document: Mapping[str, Any]) -> str:
+    """The stored and served JSON text: compact, UTF-8, key order as built."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def preview(facts: CredentialFacts) -> dict[str, Any]:
+    """The unsigned credential exactly as it will be signed (for the preview page)."""
+    return build_credential(facts)
+
+
+def issue(facts: CredentialFacts, keys: IssuerKeys) -> IssuedCredential:
+    """Build and sign the credential of ``facts`` with the active issuer key."""
+    credential = build_credential(facts)
+    key = keys.active
+    method = key.verification_method(facts.issuer.site_url)
+    signed = proof.sign(credential, key.private_key, method, format_datetime(facts.issued_at))
+    return IssuedCredential(
+        ob3_json=dumps(signed), ob3_jwt=jwt.sign(credential, key.private_key, method)
+    )
+
+
+def _fail(code: str, message_fr: str) -> list[Check]:
+    return [Check(code, False, message_fr)]
+
+
+def _check_credential_shape(credential: Mapping[str, Any]) -> list[Check]:
+    context = credential.get("@context")
+    if not isinstance(context, list) or context[:2] != [VC_V2, OB_V3P0]:
+        return _fail("unknown_context", proof.safety_message("unknown_context"))
+    types = credential.get("type")
+    if not isinstance(types, list) or "OpenBadgeCredential" not in types:
+        return _fail("not_open_badge", "Ce document n'est pas un Open Badge 3.0.")
+    return []
+
+
+def _verify_document(document: Mapping[str, Any], resolve_key: KeyResolver) -> list[Check]:
+    return _check_credential_shape(document) or proof.verify(document, resolve_key)
+
+
+def _verify_jwt(token: str, resolve_key: KeyResolver) -> list[Check]:
+    checks = jwt.verify(token, resolve_key)
+    if not checks[-1].ok:
+        return checks
+    credential = jwt.credential_of(jwt.decode(token)[1])
+    problems = _check_credential_shape(credential)
+    if problems:
+        return problems
+    if canonicalize_known(credential) is None:
+        try:
+            check_safe(credential)
+        except JsonLdSafetyError as error:
+            return _fail(error.code, proof.safety_message(error.code))
+    return [Check("jsonld", True, "Le document n'utilise que des termes définis."), *checks]
+
+
+def verify_ob3(document_or_jwt: str | Mapping[str, Any], resolve_key: KeyResolver) -> list[Check]:
+    """Verify an OB 3.0 credential given as JSON text, parsed JSON, or a VC-JWT.
+
+    ``resolve_key`` maps a verification method id to a public key (``None`` when
+    unknown), e.g. ``issuer_keys().resolve``. The badge is valid when every
+    returned check is ok (see ``checks.passed``); revocation is checked apart.
+    """
+    if isinstance(document_or_jwt, Mapping):
+        return _verify_document(document_or_jwt, resolve_key)
+    text = document_or_jwt.strip()
+    if not text.startswith("{"):
+        return _verify_jwt(text, resolve_key)
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return _fail("malformed", "Le fichier n'est pas un JSON valide.")
+    if not isinstance(document, dict):
+        return _fail("malformed", "Le fichier n'est pas un JSON valide.")
+    return _verify_document(document, resolve_key)

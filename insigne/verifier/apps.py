@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VerifierConfig(AppConfig):
+    name = "insigne.verifier"
+    label = "verifier"

@@ -1,0 +1,88 @@
+"""The verifier's answer: an overall status, what the badge says, and every check."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from insigne.openbadges.checks import Check
+
+Status = Literal["valid", "revoked", "replaced", "invalid", "unreadable"]
+# Checks whose failure means "the issuer withdrew it", not "it is not genuine".
+WITHDRAWN: dict[str, Status] = {"replaced": "replaced", "revoked": "revoked"}
+# Checks that say something about the holder, not about the badge itself.
+ABOUT_HOLDER = frozenset(["recipient"])
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the badge claims, for people (empty strings when the badge does not say)."""
+
+    version: str = ""  # "ob3" or "ob2"
+    credential_id: str = ""
+    issuer_id: str = ""
+    issuer_name: str = ""
+    issuer_url: str = ""
+    recipient_name: str = ""
+    achievement_name: str = ""
+    achievement_description: str = ""
+    issued_at: datetime | None = None
+    expires_at: datetime | None = None
+    # Names in a badge are whatever its signer wrote; only the issuer id is proven.
+    issuer_is_us: bool = False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    checks: tuple[Check, ...]
+    summary: Summary = field(default_factory=Summary)
+    container: str = ""  # json, jwt, png, svg, url
+    # None when no email was given; else whether the badge names that email.
+    recipient_match: bool | None = None
+
+    @property
+    def failed(self) -> tuple[Check, ...]:
+        return tuple(check for check in self.checks if not check.ok)
+
+    def codes(self) -> list[str]:
+        return [check.code for check in self.checks]
+
+    def as_json(self) -> dict[str, Any]:
+        summary = asdict(self.summary)
+        for name in ("issued_at", "expires_at"):
+            moment = getattr(self.summary, name)
+            summary[name] = moment.isoformat() if moment else None
+        return {
+            "status": self.status,
+            "container": self.container,
+            "recipient_match": self.recipient_match,
+            "summary": summary,
+            "checks": [asdict(check) for check in self.checks],
+        }
+
+
+def overall_status(checks: list[Check]) -> Status:
+    """``invalid`` if any check on the badge itself failed; else withdrawn, else ``valid``."""
+    failed = [c for c in checks if not c.ok and c.code not in ABOUT_HOLDER]
+    if not checks:
+        return "unreadable"
+    if any(c.code not in WITHDRAWN for c in failed):
+        return "invalid"
+    for code in ("replaced", "revoked"):
+        if any(c.code == code for c in failed):
+            return WITHDRAWN[code]
+    return "valid"
+
+
+def verdict(
+    checks: list[Check], summary: Summary, container: str, expected_email: str | None
+) -> Verdict:
+    recipient = [c for c in checks if c.code == "recipient"]
+    match = recipient[0].ok if expected_email and recipient else None
+    return Verdict(overall_status(checks), tuple(checks), summary, container, match)
+
+
+def unreadable(code: str, message_fr: str, container: str = "") -> Verdict:
+    return Verdict("unreadable", (Check(code, False, message_fr),), Summary(), container)

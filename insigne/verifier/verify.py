@@ -1,0 +1,102 @@
+"""One entry point to verify any Open Badge: :func:`verify`.
+
+It accepts what people actually hold: an OB 3.0 credential (signed JSON with an
+``eddsa-rdfc-2022`` proof, or a VC-JWT), an OB 2.0 hosted assertion (JSON, or
+just its URL), a signed OB 2.0 assertion (JWS), or a PNG/SVG image with any of
+these baked in, from us or from another issuer. The answer is a :class:`Verdict`:
+an overall status and every check with a stable code and a French explanation.
+
+Verification only reads: the database (for our own badges) and the network (for
+other issuers' keys, status lists and hosted documents, see ``fetch``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from insigne.openbadges.checks import Check
+from insigne.verifier.fetch import FetchError, fetch_json
+from insigne.verifier.inputs import InputError, Payload, b64url_json, json_object, read_input
+from insigne.verifier.ob2 import is_ob2, verify_ob2_json, verify_ob2_jws
+from insigne.verifier.ob3 import (
+    is_ob3,
+    verify_ob3_json,
+    verify_ob3_jwt,
+    verify_ob3_vc_claim,
+)
+from insigne.verifier.result import Summary, Verdict, unreadable, verdict
+
+__all__ = ["Check", "Summary", "Verdict", "verify"]
+
+Outcome = tuple[list[Check], Summary]
+_UNKNOWN = "Ce document n'est ni un Open Badge 3.0 ni un Open Badge 2.0."
+_EXTENSIONS = {".png": "png", ".svg": "svg"}
+
+
+def _from_json(document: Mapping[str, Any], expected_email: str | None) -> Outcome:
+    if is_ob2(document):
+        return verify_ob2_json(document, expected_email)
+    if is_ob3(document):
+        return verify_ob3_json(document, expected_email)
+    raise InputError("unknown_version", _UNKNOWN)
+
+
+def _from_jwt(token: str, expected_email: str | None) -> Outcome:
+    parts = token.split(".")
+    b64url_json(parts[0])
+    payload = b64url_json(parts[1])
+    if is_ob2(payload):
+        return verify_ob2_jws(token, payload, expected_email)
+    if is_ob3(payload):
+        return verify_ob3_jwt(token, payload, expected_email)
+    if isinstance(payload.get("vc"), Mapping) and is_ob3(payload["vc"]):
+        return verify_ob3_vc_claim(token, payload, expected_email)
+    raise InputError("unknown_version", _UNKNOWN)
+
+
+def _from_url(url: str, expected_email: str | None) -> Outcome:
+    """A badge given by its address (an OB 2.0 image often bakes only the assertion URL)."""
+    try:
+        document = fetch_json(url)
+    except FetchError as error:
+        raise InputError(
+            "url_unreachable", f"Le badge n'a pas pu être obtenu à l'adresse {url}."
+        ) from error
+    if not isinstance(document, Mapping):
+        raise InputError("json_invalid", "Le JSON n'est pas un objet.")
+    return _from_json(document, expected_email)
+
+
+def _outcome(payload: Payload, expected_email: str | None) -> Outcome:
+    if payload.kind == "jwt":
+        return _from_jwt(payload.text, expected_email)
+    if payload.kind == "url":
+        return _from_url(payload.text, expected_email)
+    return _from_json(json_object(payload.text), expected_email)
+
+
+def _misnamed(data: bytes | str, filename: str, error: InputError) -> InputError:
+    """A clearer message when a file's name promises an image its bytes are not."""
+    kind = _EXTENSIONS.get(filename.lower()[-4:])
+    if kind and error.code == "unknown_format":
+        return InputError(
+            f"{kind}_invalid",
+            f"Ce fichier porte l'extension .{kind} mais n'en est pas une image lisible.",
+        )
+    return error
+
+
+def verify(data: bytes | str, *, filename: str = "", expected_email: str | None = None) -> Verdict:
+    """Verify the badge in ``data`` (file bytes or pasted text); never raises on bad input."""
+    email = (expected_email or "").strip() or None
+    try:
+        payload = read_input(data)
+    except InputError as error:
+        error = _misnamed(data, filename, error)
+        return unreadable(error.code, error.message_fr)
+    try:
+        checks, summary = _outcome(payload, email)
+    except InputError as error:
+        return unreadable(error.code, error.message_fr, payload.container)
+    return verdict(checks, summary, payload.container, email)
