@@ -53,5 +53,5 @@ def outbox_attachment(request: HttpRequest, pk: int, index: int) -> HttpResponse
         raise Http404
     filename, mimetype, content = found
     response = HttpResponse(content, content_type=mimetype)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     return response

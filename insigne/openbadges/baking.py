@@ -23,7 +23,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, cast
 from xml.dom.minidom import Document, Element, Text
 from xml.parsers.expat import ExpatError
 from xml.sax.saxutils import quoteattr
@@ -208,7 +208,7 @@ def _parse_svg(svg: str) -> Document:
     root = doc.documentElement
     if root is None or root.localName != "svg" or root.namespaceURI not in (SVG_NAMESPACE, None):
         raise BakingError(str(_("Ce fichier n'est pas une image SVG.")), "svg_not_svg")
-    return doc
+    return cast(Document, doc)
 
 
 def _verify_attribute(text: str) -> str | None:

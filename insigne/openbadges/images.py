@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from math import cos, pi, sin
+from typing import cast
 from xml.dom.minidom import Document, Element, ProcessingInstruction
 from xml.parsers.expat import ExpatError
 
@@ -155,7 +156,7 @@ def _parse(data: bytes) -> Document:
     root = doc.documentElement
     if root is None or root.localName != "svg" or root.namespaceURI != SVG_NAMESPACE:
         raise BadgeImageError(_("Ce fichier n'est pas une image SVG."), "svg_not_svg")
-    return doc
+    return cast(Document, doc)
 
 
 def _is_local_reference(value: str) -> bool:
