@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from insigne.badges.models import BadgeClass, Credential
 from insigne.badges.services import revoke_credential
 from insigne.openbadges.images import BadgeImageError, check_badge_image
+from insigne.platform.messages import explain
 
 
 def _checked(upload: Any, media_type: str) -> tuple[bytes, tuple[str, ...]]:
     try:
         image = check_badge_image(upload.read(), scrub=True)
     except BadgeImageError as error:
-        raise forms.ValidationError(error.message, code=error.code) from error
+        raise forms.ValidationError(explain(error), code=error.code) from error
     if image.media_type != media_type:
         raise forms.ValidationError(
             _("Ce fichier n'est pas au format attendu (%(type)s).") % {"type": media_type},

@@ -98,12 +98,12 @@ def _queue_invitation_mail(invitation: Invitation, token: str) -> None:
 def find_invitation(token: str) -> Invitation:
     """The invitation of a personal link, or ``ClaimError("unknown_link")``."""
     if not looks_like_token(token):
-        raise ClaimError("Lien inconnu.", "unknown_link")
+        raise ClaimError("unknown_link")
     invitation = (
         Invitation.objects.select_related("mission").filter(token_hash=hash_token(token)).first()
     )
     if invitation is None:
-        raise ClaimError("Lien inconnu.", "unknown_link")
+        raise ClaimError("unknown_link")
     return invitation
 
 
@@ -124,7 +124,7 @@ def save_draft(invitation: Invitation, details: ClaimDetails) -> None:
 def decline_invitation(invitation: Invitation) -> None:
     """The volunteer does not want the badge (FAQ §14): the link stops working."""
     if invitation.validated_at is not None:
-        raise ClaimError("Le badge a déjà été délivré.", "already_validated")
+        raise ClaimError("already_validated")
     Invitation.objects.filter(pk=invitation.pk, declined_at=None, validated_at=None).update(
         declined_at=timezone.now()
     )
@@ -137,12 +137,12 @@ def reopen_invitation(invitation: Invitation) -> None:
 
 def _ensure_open(invitation: Invitation) -> None:
     if invitation.validated_at is not None:
-        raise ClaimError("Le badge a déjà été délivré.", "already_validated")
+        raise ClaimError("already_validated")
     if invitation.declined_at is not None:
-        raise ClaimError("Vous avez refusé ce badge.", "declined")
+        raise ClaimError("declined")
     if not invitation.mission.eligible:
         # The Agency corrected the record after the invitation (e.g. an early end).
-        raise ClaimError("La mission ne remplit plus les conditions du badge.", "not_eligible")
+        raise ClaimError("not_eligible")
 
 
 def validate_claim(invitation: Invitation) -> Credential:

@@ -23,22 +23,17 @@ import struct
 import zlib
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Literal, cast
+from typing import Literal
 from xml.dom.minidom import Document, Element, Text
-from xml.parsers.expat import ExpatError
 from xml.sax.saxutils import quoteattr
 
-from defusedxml import DefusedXmlException
-from defusedxml.minidom import parseString
-from django.utils.translation import gettext_lazy as _
-
+from insigne.openbadges import svg as svg_safety
 from insigne.platform.errors import CodedError
 
 OB2_KEYWORD = "openbadges"
 OB3_KEYWORD = "openbadgecredential"
 OB2_SVG_NAMESPACE = "http://openbadges.org"
 OB3_SVG_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
-SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 XMLNS_NAMESPACE = "http://www.w3.org/2000/xmlns/"
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -58,7 +53,7 @@ _JWS = re.compile(r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]+$")
 
 
 class BakingError(CodedError):
-    """An image that cannot be baked or unbaked; ``code`` is stable, ``message`` French."""
+    """An image that cannot be baked or unbaked (its text: ``insigne.platform.messages``)."""
 
 
 # --- PNG -------------------------------------------------------------------------
@@ -67,19 +62,19 @@ class BakingError(CodedError):
 def _chunks(png: bytes) -> Iterator[tuple[bytes, bytes]]:
     """Yield (type, data) for every chunk up to IEND, checking lengths and CRCs."""
     if not png.startswith(PNG_SIGNATURE):
-        raise BakingError(str(_("Ce fichier n'est pas une image PNG.")), "png_signature")
+        raise BakingError("png_signature")
     pos = len(PNG_SIGNATURE)
     while True:
         if pos + 8 > len(png):
-            raise BakingError(str(_("L'image PNG est tronquée.")), "png_truncated")
+            raise BakingError("png_truncated")
         length, ctype = struct.unpack(">I4s", png[pos : pos + 8])
         end = pos + 8 + length + 4
         if length > 0x7FFFFFFF or end > len(png):
-            raise BakingError(str(_("L'image PNG est tronquée.")), "png_truncated")
+            raise BakingError("png_truncated")
         data = png[pos + 8 : end - 4]
         (crc,) = struct.unpack(">I", png[end - 4 : end])
         if zlib.crc32(ctype + data) != crc:
-            raise BakingError(str(_("L'image PNG est endommagée (CRC).")), "png_bad_crc")
+            raise BakingError("png_bad_crc")
         yield ctype, data
         if ctype == b"IEND":
             return
@@ -89,7 +84,7 @@ def _chunks(png: bytes) -> Iterator[tuple[bytes, bytes]]:
 def _checked_chunks(png: bytes) -> list[tuple[bytes, bytes]]:
     chunks = list(_chunks(png))
     if chunks[0][0] != b"IHDR":
-        raise BakingError(str(_("L'image PNG n'a pas d'en-tête IHDR.")), "png_no_ihdr")
+        raise BakingError("png_no_ihdr")
     return chunks
 
 
@@ -104,9 +99,9 @@ def _keyword_bytes(keyword: str) -> bytes:
     except UnicodeEncodeError:
         raw = b""
     if not (0 < len(raw) < 80) or keyword != keyword.strip() or "  " in keyword:
-        raise BakingError(str(_("Mot-clé PNG invalide.")), "png_bad_keyword")
+        raise BakingError("png_bad_keyword")
     if any(b < 32 or 126 < b < 161 for b in raw):
-        raise BakingError(str(_("Mot-clé PNG invalide.")), "png_bad_keyword")
+        raise BakingError("png_bad_keyword")
     return raw
 
 
@@ -115,7 +110,7 @@ def itxt_chunk(keyword: str, text: str) -> bytes:
     try:
         payload = text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise BakingError(str(_("Texte à intégrer invalide.")), "bad_text") from exc
+        raise BakingError("bad_text") from exc
     # keyword NUL, compression flag 0, method 0, empty language tag NUL, empty
     # translated keyword NUL, then UTF-8 text: the layout openbadges-bakery writes.
     data = _keyword_bytes(keyword) + b"\x00\x00\x00\x00\x00" + payload
@@ -152,9 +147,9 @@ def _inflate(data: bytes) -> bytes:
     try:
         raw = inflater.decompress(data, MAX_TEXT_BYTES)
     except zlib.error as exc:
-        raise BakingError(str(_("Texte PNG compressé illisible.")), "png_bad_text") from exc
+        raise BakingError("png_bad_text") from exc
     if inflater.unconsumed_tail:
-        raise BakingError(str(_("Texte PNG trop long.")), "png_text_too_long")
+        raise BakingError("png_text_too_long")
     return raw
 
 
@@ -169,7 +164,7 @@ def _parse_itxt(data: bytes) -> tuple[str, str]:
             raise ValueError("unknown compression")
         return keyword.decode("latin-1"), text.decode("utf-8")
     except (ValueError, IndexError) as exc:
-        raise BakingError(str(_("Bloc iTXt illisible.")), "png_bad_text") from exc
+        raise BakingError("png_bad_text") from exc
 
 
 def _parse_text(ctype: bytes, data: bytes) -> tuple[str, str]:
@@ -200,15 +195,11 @@ def unbake_png(png: bytes) -> dict[str, str]:
 # --- SVG -------------------------------------------------------------------------
 
 
-def _parse_svg(svg: str) -> Document:
+def _parse_svg(text: str) -> Document:
     try:
-        doc = parseString(svg.encode("utf-8"))
-    except (ExpatError, DefusedXmlException, ValueError) as exc:
-        raise BakingError(str(_("Ce fichier SVG est illisible.")), "svg_invalid") from exc
-    root = doc.documentElement
-    if root is None or root.localName != "svg" or root.namespaceURI not in (SVG_NAMESPACE, None):
-        raise BakingError(str(_("Ce fichier n'est pas une image SVG.")), "svg_not_svg")
-    return cast(Document, doc)
+        return svg_safety.parse(text.encode("utf-8"), forbid_dtd=False)
+    except svg_safety.SvgError as error:
+        raise BakingError(error.code) from error
 
 
 def _verify_attribute(text: str) -> str | None:
@@ -253,7 +244,7 @@ def bake_svg(svg: str, version: SvgVersion, text: str) -> str:
     """
     namespace, qname, _keyword = _SVG_ELEMENTS[version]
     if _NOT_XML_CHAR.search(text):
-        raise BakingError(str(_("Texte à intégrer invalide.")), "bad_text")
+        raise BakingError("bad_text")
     head, open_tag, tail = _svg_around_element(svg, version)
     if version == "ob2" and (verify := _verify_attribute(text)):
         open_tag = f"{open_tag[:-1]} verify={quoteattr(verify)}>"

@@ -12,19 +12,13 @@ message; with ``scrub=True`` the SVG is cleaned instead and the removals listed.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from math import cos, pi, sin
-from typing import cast
-from xml.dom.minidom import Document, Element, ProcessingInstruction
-from xml.parsers.expat import ExpatError
 
-from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
-from defusedxml.minidom import parseString
-from django.utils.translation import gettext as _
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
+from insigne.openbadges import svg
 from insigne.platform.errors import CodedError
 
 MAX_IMAGE_BYTES = 1024 * 1024
@@ -34,8 +28,6 @@ MAX_SIDE = 2048
 MAX_ASPECT = 1.1
 PNG_MEDIA_TYPE = "image/png"
 SVG_MEDIA_TYPE = "image/svg+xml"
-SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 
 _OTHER_FORMATS = {
     b"GIF87a": "GIF",
@@ -44,16 +36,10 @@ _OTHER_FORMATS = {
     b"BM": "BMP",
     b"%PDF": "PDF",
 }
-_SCRIPT_ELEMENTS = frozenset({"script", "handler", "listener"})
-_EMBEDDING_ELEMENTS = frozenset({"foreignObject", "iframe", "embed", "object"})
-_ANIMATIONS = frozenset({"set", "animate"})
-# Raster images inlined as data: URLs are inert; an inlined SVG could not be scrubbed.
-_SAFE_DATA_URL = re.compile(r"^data:image/(png|jpeg|gif|webp)[;,]", re.IGNORECASE)
-_CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^)'\"]*)", re.IGNORECASE)
 
 
 class BadgeImageError(CodedError):
-    """An image refused for a badge class; ``code`` is stable, ``message`` is French."""
+    """An image refused for a badge class (its text: ``insigne.platform.messages``)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +54,7 @@ class BadgeImage:
 def check_badge_image(data: bytes, *, scrub: bool = False) -> BadgeImage:
     """Accept ``data`` as a badge class image or raise :class:`BadgeImageError`."""
     if len(data) > MAX_IMAGE_BYTES:
-        raise BadgeImageError(_("L'image dépasse la taille maximale de 1 Mio."), "too_large")
+        raise BadgeImageError("too_large", mib=MAX_IMAGE_BYTES // (1024 * 1024))
     kind = sniff(data)
     if kind == "png":
         check_png(data)
@@ -76,13 +62,9 @@ def check_badge_image(data: bytes, *, scrub: bool = False) -> BadgeImage:
     if kind == "svg":
         clean, removed = scrub_svg(data)
         if removed and not scrub:
-            raise BadgeImageError(_refusal_message(removed[0]), removed[0])
+            raise BadgeImageError(removed[0])
         return BadgeImage(SVG_MEDIA_TYPE, clean, removed)
-    named = f" ({kind})" if kind else ""
-    raise BadgeImageError(
-        _("Format d'image non accepté%(named)s : seuls PNG et SVG le sont.") % {"named": named},
-        "unsupported_format",
-    )
+    raise BadgeImageError("unsupported_format")
 
 
 def sniff(data: bytes) -> str | None:
@@ -115,112 +97,20 @@ def check_png(data: bytes) -> tuple[int, int]:
     except BadgeImageError:
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise BadgeImageError(
-            _("L'image PNG est illisible ou endommagée."), "png_unreadable"
-        ) from exc
+        raise BadgeImageError("png_unreadable") from exc
     return width, height
 
 
 def _check_dimensions(width: int, height: int) -> None:
     if min(width, height) < MIN_SIDE:
-        message = _("L'image doit mesurer au moins %(min)s pixels de côté.") % {"min": MIN_SIDE}
-        raise BadgeImageError(message, "png_too_small")
+        raise BadgeImageError("png_too_small", min=MIN_SIDE)
     if max(width, height) > MAX_SIDE:
-        message = _("L'image doit mesurer au plus %(max)s pixels de côté.") % {"max": MAX_SIDE}
-        raise BadgeImageError(message, "png_too_big")
+        raise BadgeImageError("png_too_big", max=MAX_SIDE)
     if max(width, height) / min(width, height) > MAX_ASPECT:
-        raise BadgeImageError(_("L'image doit être carrée (ou presque)."), "png_not_square")
+        raise BadgeImageError("png_not_square")
 
 
 # --- SVG -------------------------------------------------------------------------
-
-
-def _refusal_message(code: str) -> str:
-    messages = {
-        "svg_script": _("L'image SVG contient un script."),
-        "svg_event_attribute": _("L'image SVG contient un attribut d'événement (on…)."),
-        "svg_foreign_object": _("L'image SVG embarque un contenu étranger (foreignObject…)."),
-        "svg_external_reference": _("L'image SVG fait référence à une ressource externe."),
-        "svg_processing_instruction": _("L'image SVG contient une instruction de traitement."),
-    }
-    return messages[code]
-
-
-def _parse(data: bytes) -> Document:
-    try:
-        doc = parseString(data, forbid_dtd=True)
-    except (DTDForbidden, EntitiesForbidden) as exc:
-        raise BadgeImageError(_("L'image SVG contient une DTD ou des entités."), "svg_dtd") from exc
-    except (ExpatError, DefusedXmlException, ValueError) as exc:
-        raise BadgeImageError(_("L'image SVG est illisible."), "svg_invalid") from exc
-    root = doc.documentElement
-    if root is None or root.localName != "svg" or root.namespaceURI != SVG_NAMESPACE:
-        raise BadgeImageError(_("Ce fichier n'est pas une image SVG."), "svg_not_svg")
-    return cast(Document, doc)
-
-
-def _is_local_reference(value: str) -> bool:
-    value = value.strip()
-    return value.startswith("#") or bool(_SAFE_DATA_URL.match(value))
-
-
-def _has_external_css(text: str) -> bool:
-    # A backslash could spell url( or @import through CSS escapes: refuse it outright.
-    lowered = text.lower()
-    if "@import" in lowered or "\\" in text or "expression(" in lowered:
-        return True
-    return any(not _is_local_reference(target) for target in _CSS_URL.findall(text))
-
-
-def _element_finding(element: Element) -> str | None:
-    name = element.localName or ""
-    if name in _SCRIPT_ELEMENTS:
-        return "svg_script"
-    if name in _EMBEDDING_ELEMENTS or element.namespaceURI == XHTML_NAMESPACE:
-        return "svg_foreign_object"
-    target = element.getAttribute("attributeName").lower()
-    if name in _ANIMATIONS and (target.endswith("href") or target.startswith("on")):
-        return "svg_script"  # animating href or an event handler injects behaviour
-    if name == "style" and _has_external_css(_text_of(element)):
-        return "svg_external_reference"
-    return None
-
-
-def _attribute_finding(name: str, value: str) -> str | None:
-    if name.lower().startswith("on"):
-        return "svg_event_attribute"
-    if name == "href" and not _is_local_reference(value):
-        return "svg_external_reference"
-    if ("url(" in value.lower() or name == "style") and _has_external_css(value):
-        return "svg_external_reference"
-    return None
-
-
-def _text_of(element: Element) -> str:
-    return "".join(getattr(node, "data", "") for node in element.childNodes)
-
-
-def _scrub_attributes(element: Element, removed: list[str]) -> None:
-    for attribute in list(element.attributes.values()):
-        finding = _attribute_finding(attribute.localName or attribute.name, attribute.value)
-        if finding:
-            removed.append(finding)
-            element.removeAttributeNode(attribute)
-
-
-def _scrub_children(parent: Element | Document, removed: list[str]) -> None:
-    for node in list(parent.childNodes):
-        if isinstance(node, ProcessingInstruction):
-            removed.append("svg_processing_instruction")
-            parent.removeChild(node)
-        elif isinstance(node, Element):
-            finding = _element_finding(node)
-            if finding:
-                removed.append(finding)
-                parent.removeChild(node)
-                continue
-            _scrub_attributes(node, removed)
-            _scrub_children(node, removed)
 
 
 def scrub_svg(data: bytes) -> tuple[bytes, tuple[str, ...]]:
@@ -228,12 +118,13 @@ def scrub_svg(data: bytes) -> tuple[bytes, tuple[str, ...]]:
 
     Raises :class:`BadgeImageError` when the document cannot be parsed safely at all.
     """
-    doc = _parse(data)
-    removed: list[str] = []
-    _scrub_children(doc, removed)
-    root = doc.documentElement
-    assert root is not None  # checked by _parse
-    _scrub_attributes(root, removed)
+    try:
+        doc = svg.parse(data)
+    except svg.SvgError as error:
+        raise BadgeImageError(error.code) from error
+    if doc.documentElement is None or doc.documentElement.namespaceURI != svg.SVG_NAMESPACE:
+        raise BadgeImageError("svg_not_svg")
+    removed = svg.scrub(doc)
     return doc.toxml(encoding="utf-8"), tuple(removed)
 
 

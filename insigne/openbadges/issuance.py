@@ -15,7 +15,7 @@ from typing import Any
 from insigne.openbadges import proof
 from insigne.openbadges.checks import Check
 from insigne.openbadges.facts import CredentialFacts
-from insigne.openbadges.jose import vcjwt as jwt
+from insigne.openbadges.jose import jws, vcjwt
 from insigne.openbadges.keys import IssuerKeys, KeyResolver
 from insigne.openbadges.ob3 import build_credential, format_datetime
 from insigne.openbadges.rdf.canon import canonicalize_known
@@ -45,21 +45,17 @@ def issue(facts: CredentialFacts, keys: IssuerKeys) -> IssuedCredential:
     method = key.verification_method(facts.issuer.site_url)
     signed = proof.sign(credential, key.private_key, method, format_datetime(facts.issued_at))
     return IssuedCredential(
-        ob3_json=dumps(signed), ob3_jwt=jwt.sign(credential, key.private_key, method)
+        ob3_json=dumps(signed), ob3_jwt=vcjwt.sign(credential, key.private_key, method)
     )
-
-
-def _fail(code: str, message_fr: str) -> list[Check]:
-    return [Check(code, False, message_fr)]
 
 
 def _check_credential_shape(credential: Mapping[str, Any]) -> list[Check]:
     context = credential.get("@context")
     if not isinstance(context, list) or context[:2] != [VC_V2, OB_V3P0]:
-        return _fail("unknown_context", proof.safety_message("unknown_context"))
+        return [Check.failure("unknown_context")]
     types = credential.get("type")
     if not isinstance(types, list) or "OpenBadgeCredential" not in types:
-        return _fail("not_open_badge", "Ce document n'est pas un Open Badge 3.0.")
+        return [Check.failure("not_open_badge")]
     return []
 
 
@@ -67,11 +63,15 @@ def _verify_document(document: Mapping[str, Any], resolve_key: KeyResolver) -> l
     return _check_credential_shape(document) or proof.verify(document, resolve_key)
 
 
-def _verify_jwt(token: str, resolve_key: KeyResolver) -> list[Check]:
-    checks = jwt.verify(token, resolve_key)
+def _verify_jwt(text: str | jws.Token, resolve_key: KeyResolver) -> list[Check]:
+    try:
+        token = text if isinstance(text, jws.Token) else jws.read(text)
+    except jws.JoseError as error:
+        return [Check.from_error(error)]
+    checks = vcjwt.verify(token, resolve_key)
     if not checks[-1].ok:
         return checks
-    credential = jwt.credential_of(jwt.decode(token)[1])
+    credential = vcjwt.credential_of(token.payload)
     problems = _check_credential_shape(credential)
     if problems:
         return problems
@@ -79,11 +79,13 @@ def _verify_jwt(token: str, resolve_key: KeyResolver) -> list[Check]:
         try:
             check_safe(credential)
         except JsonLdSafetyError as error:
-            return _fail(error.code, proof.safety_message(error.code))
-    return [Check("jsonld", True, "Le document n'utilise que des termes définis."), *checks]
+            return [Check.from_error(error)]
+    return [Check.success("jsonld", "jsonld_safe"), *checks]
 
 
-def verify_ob3(document_or_jwt: str | Mapping[str, Any], resolve_key: KeyResolver) -> list[Check]:
+def verify_ob3(
+    document_or_jwt: str | jws.Token | Mapping[str, Any], resolve_key: KeyResolver
+) -> list[Check]:
     """Verify an OB 3.0 credential given as JSON text, parsed JSON, or a VC-JWT.
 
     ``resolve_key`` maps a verification method id to a public key (``None`` when
@@ -92,13 +94,15 @@ def verify_ob3(document_or_jwt: str | Mapping[str, Any], resolve_key: KeyResolve
     """
     if isinstance(document_or_jwt, Mapping):
         return _verify_document(document_or_jwt, resolve_key)
+    if isinstance(document_or_jwt, jws.Token):
+        return _verify_jwt(document_or_jwt, resolve_key)
     text = document_or_jwt.strip()
     if not text.startswith("{"):
         return _verify_jwt(text, resolve_key)
     try:
         document = json.loads(text)
     except ValueError:
-        return _fail("malformed", "Le fichier n'est pas un JSON valide.")
+        return [Check.failure("malformed")]
     if not isinstance(document, dict):
-        return _fail("malformed", "Le fichier n'est pas un JSON valide.")
+        return [Check.failure("malformed")]
     return _verify_document(document, resolve_key)

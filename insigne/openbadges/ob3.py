@@ -20,6 +20,7 @@ reader's language.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -69,6 +70,13 @@ def achievement_url(site_url: str, slug: str) -> str:
 
 def status_list_url(site_url: str) -> str:
     return f"{site_url}{STATUS_LIST_PATH}"
+
+
+def issuer_id(document: Mapping[str, Any]) -> str:
+    """The issuer id of a credential, whether ``issuer`` is an object or a bare id."""
+    issuer = document.get("issuer")
+    value = issuer.get("id") if isinstance(issuer, Mapping) else issuer
+    return value if isinstance(value, str) else ""
 
 
 def identity_hash(email: str, salt: str) -> str:

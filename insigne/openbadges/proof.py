@@ -116,10 +116,6 @@ def sign(
     return unsigned | {"proof": [options | {"proofValue": multibase_z(signature)}]}
 
 
-def _fail(code: str, message_fr: str) -> list[Check]:
-    return [Check(code, False, message_fr)]
-
-
 def _our_proof(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
     proofs = document.get("proof")
     proofs = proofs if isinstance(proofs, list) else [proofs]
@@ -131,55 +127,43 @@ def _our_proof(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 def _check_options(proof: Mapping[str, Any]) -> list[Check]:
     if proof.get("type") != PROOF_TYPE or not isinstance(proof.get("proofValue"), str):
-        return _fail("proof_malformed", "La preuve cryptographique est mal formée.")
+        return [Check.failure("proof_malformed")]
     if proof.get("proofPurpose") != PROOF_PURPOSE:
-        return _fail("proof_purpose", "La preuve n'est pas destinée à attester ce badge.")
+        return [Check.failure("proof_purpose")]
     if not isinstance(proof.get("verificationMethod"), str):
-        return _fail("proof_malformed", "La preuve ne désigne pas de clé.")
+        return [Check.failure("proof_malformed", "proof_no_key")]
     return []
 
 
 def verify(document: Mapping[str, Any], resolve_key: KeyResolver) -> list[Check]:
     """Checks of the ``eddsa-rdfc-2022`` proof of ``document``; the last one is the signature."""
     if "@context" not in document:
-        return _fail("unknown_context", safety_message("unknown_context"))
+        return [Check.failure("unknown_context")]
     proof = _our_proof(document)
     if proof is None:
-        return _fail("proof_missing", "Le badge ne porte pas de preuve eddsa-rdfc-2022.")
+        return [Check.failure("proof_missing")]
     problems = _check_options(proof)
     if problems:
         return problems
     public_key = resolve_key(proof["verificationMethod"])
     if public_key is None:
-        return _fail("key_unknown", "La clé de signature n'est pas une clé publiée par l'émetteur.")
+        return [Check.failure("key_unknown")]
     unsigned = {name: value for name, value in document.items() if name != "proof"}
     options = {name: value for name, value in proof.items() if name != "proofValue"}
     try:
         signed_bytes = hash_data(unsigned, options)
         signature = decode_multibase_z(proof["proofValue"])
     except JsonLdSafetyError as error:
-        return _fail(error.code, safety_message(error.code))
+        return [Check.from_error(error)]
     except JsonLdError:
-        return _fail("jsonld_invalid", "Le badge n'est pas un document JSON-LD valide.")
+        return [Check.failure("jsonld_invalid")]
     except (ValueError, KeyError, TypeError):
-        return _fail("proof_malformed", "La preuve cryptographique est mal formée.")
+        return [Check.failure("proof_malformed")]
     try:
         public_key.verify(signature, signed_bytes)
     except InvalidSignature:
-        return _fail("signature", "La signature ne correspond pas : le badge a été modifié.")
+        return [Check.failure("signature", "signature_mismatch")]
     return [
-        Check("jsonld", True, "Le document n'utilise que des termes définis."),
-        Check("signature", True, "La signature de l'émetteur est valide."),
+        Check.success("jsonld", "jsonld_safe"),
+        Check.success("signature", "signature_valid"),
     ]
-
-
-_SAFETY_MESSAGES = {
-    "unknown_context": "Le badge utilise un contexte JSON-LD inconnu.",
-    "undefined_term": "Le badge contient un terme que ses contextes ne définissent pas.",
-    "relative_iri": "Le badge contient un identifiant incomplet (IRI relative).",
-    "control_character": "Le badge contient des caractères de contrôle.",
-}
-
-
-def safety_message(code: str) -> str:
-    return _SAFETY_MESSAGES.get(code, "Document JSON-LD refusé.")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from jsonschema import Draft201909Validator
 from jsonschema.exceptions import best_match
 
@@ -42,35 +42,28 @@ def parse_datetime(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _day(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "j F Y")
-
-
 def date_checks(valid_from: Any, valid_until: Any) -> list[Check]:
     """``valid_from`` not in the future (required), ``valid_until`` not past (if present)."""
     now = timezone.now()
     start = parse_datetime(valid_from)
     if start is None:
-        checks = [
-            Check("valid_from", False, "La date de délivrance du badge est absente ou illisible.")
-        ]
+        checks = [Check.failure("valid_from", "valid_from_missing")]
     elif start > now:
-        checks = [
-            Check("valid_from", False, f"Ce badge n'est valable qu'à partir du {_day(start)}.")
-        ]
+        checks = [Check.failure("valid_from", "valid_from_future", date=_day(start))]
     else:
-        checks = [Check("valid_from", True, f"Délivré le {_day(start)}, date déjà passée.")]
+        checks = [Check.success("valid_from", "valid_from_passed", date=_day(start))]
     if valid_until in (None, ""):
-        return [*checks, Check("valid_until", True, "Ce badge n'a pas de date d'expiration.")]
+        return [*checks, Check.success("valid_until", "valid_until_none")]
     end = parse_datetime(valid_until)
     if end is None:
-        return [
-            *checks,
-            Check("valid_until", False, "La date d'expiration du badge est illisible."),
-        ]
+        return [*checks, Check.failure("valid_until", "valid_until_unreadable")]
     if end < now:
-        return [*checks, Check("valid_until", False, f"Ce badge a expiré le {_day(end)}.")]
-    return [*checks, Check("valid_until", True, f"Ce badge est valable jusqu'au {_day(end)}.")]
+        return [*checks, Check.failure("valid_until", "valid_until_passed", date=_day(end))]
+    return [*checks, Check.success("valid_until", "valid_until_future", date=_day(end))]
+
+
+def _day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
 
 
 def _matches(identity: Identity, email: str) -> bool:
@@ -82,8 +75,8 @@ def _matches(identity: Identity, email: str) -> bool:
 def recipient_check(identities: list[Identity], email: str) -> Check:
     """Does the badge name ``email`` as its recipient (hashed with its salt, or in clear)?"""
     if any(_matches(identity, email) for identity in identities):
-        return Check("recipient", True, f"Ce badge a bien été délivré à l'adresse {email}.")
-    return Check("recipient", False, f"Ce badge n'a pas été délivré à l'adresse {email}.")
+        return Check.success("recipient", "recipient_match", email=email)
+    return Check.failure("recipient", "recipient_mismatch", email=email)
 
 
 def ob3_identities(subject: Any) -> list[Identity]:
@@ -115,8 +108,5 @@ def schema_check(document: Mapping[str, Any]) -> Check:
     """The credential against the official OB 3.0 ``AchievementCredential`` JSON Schema."""
     error = best_match(_validator().iter_errors(document))
     if error is None:
-        return Check("schema", True, "Le badge respecte le schéma officiel Open Badges 3.0.")
-    where = _where(error.absolute_path)
-    return Check(
-        "schema", False, f"Le badge ne respecte pas le schéma Open Badges 3.0 (champ « {where} »)."
-    )
+        return Check.success("schema", "schema_valid")
+    return Check.failure("schema", where=_where(error.absolute_path))

@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from insigne.platform.errors import CodedError
+
 CONNECT_TIMEOUT = 3.0
 TOTAL_TIMEOUT = 5.0
 MAX_BYTES = 1024 * 1024
@@ -39,12 +41,11 @@ _JSON_TYPES = ("json", "text/plain")
 _USER_AGENT = "Insigne-Verifier/1.0"
 
 
-class FetchError(Exception):
-    """A document that could not be fetched; ``code`` is stable, ``status`` the HTTP one."""
+class FetchError(CodedError):
+    """A document that could not be fetched; ``status`` is the HTTP one, if any."""
 
     def __init__(self, code: str, url: str, status: int | None = None) -> None:
-        super().__init__(f"{code}: {url}")
-        self.code = code
+        super().__init__(code, url=url)
         self.url = url
         self.status = status
 

@@ -8,17 +8,12 @@ the credential text with where it came from. A file it cannot read raises
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
-from xml.dom.minidom import Element
-from xml.parsers.expat import ExpatError
 
-from defusedxml import DefusedXmlException
-from defusedxml.minidom import parseString
-
+from insigne.openbadges import svg
 from insigne.openbadges.baking import (
     OB2_KEYWORD,
     OB3_KEYWORD,
@@ -27,19 +22,15 @@ from insigne.openbadges.baking import (
     unbake_png,
     unbake_svg,
 )
+from insigne.platform.errors import CodedError
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 Container = Literal["json", "jwt", "png", "svg", "url"]
 JWS = re.compile(r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+$")
-# A badge image is shown to people; an SVG able to run code is refused outright.
-_ACTIVE_ELEMENTS = frozenset(["script", "foreignObject", "iframe", "object", "embed", "handler"])
 
 
-class InputError(ValueError):
-    def __init__(self, code: str, message_fr: str) -> None:
-        super().__init__(message_fr)
-        self.code = code
-        self.message_fr = message_fr
+class InputError(CodedError):
+    """What was handed to the verifier cannot be read as a badge."""
 
 
 @dataclass(frozen=True)
@@ -66,37 +57,17 @@ def _decode_text(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(
-            "unknown_format", "Ce fichier n'est ni une image de badge ni du texte."
-        ) from error
+        raise InputError("unknown_format", reason="not_text") from error
 
 
-def _is_event_attribute(name: str, value: str) -> bool:
-    if name.lower().startswith("on"):
-        return True
-    return name.lower().endswith("href") and value.strip().lower().startswith("javascript:")
-
-
-def _has_active_content(element: Element) -> bool:
-    if element.localName in _ACTIVE_ELEMENTS:
-        return True
-    for name, value in element.attributes.items():
-        if _is_event_attribute(name, value):
-            return True
-    return any(
-        _has_active_content(child) for child in element.childNodes if isinstance(child, Element)
-    )
-
-
-def _refuse_active_svg(svg: str) -> None:
+def _refuse_active_svg(text: str) -> None:
+    """A badge image is shown to people: an SVG able to run code is refused outright."""
     try:
-        root = parseString(svg.encode("utf-8")).documentElement
-    except (ExpatError, DefusedXmlException, ValueError) as error:
-        raise InputError("svg_invalid", "Ce fichier SVG est illisible.") from error
-    if root is not None and _has_active_content(root):
-        raise InputError(
-            "svg_script", "Ce fichier SVG contient du code exécutable : il est refusé par sécurité."
-        )
+        found = svg.findings(svg.parse(text.encode("utf-8"), forbid_dtd=False))
+    except svg.SvgError as error:
+        raise InputError("svg_invalid") from error
+    if svg.ACTIVE.intersection(found):
+        raise InputError("svg_script")
 
 
 def _from_baked(found: dict[str, str], container: Container) -> Payload:
@@ -105,9 +76,7 @@ def _from_baked(found: dict[str, str], container: Container) -> Payload:
         kind = kind_of(text)
         if kind is not None:
             return Payload(container, text, kind)
-    raise InputError(
-        "not_baked", "Cette image ne contient pas de badge (aucune donnée Open Badges)."
-    )
+    raise InputError("not_baked")
 
 
 def _unbake(data: bytes, text: str | None) -> Payload:
@@ -117,16 +86,16 @@ def _unbake(data: bytes, text: str | None) -> Payload:
         _refuse_active_svg(text)
         return _from_baked(unbake_svg(text), "svg")
     except BakingError as error:
-        raise InputError(error.code, error.message) from error
+        raise InputError(error.code, reason=error.reason, **error.params) from error
 
 
 def read_input(data: bytes | str) -> Payload:
     """The credential carried by ``data``, whatever its kind, or ``InputError``."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > MAX_INPUT_BYTES:
-        raise InputError("too_large", "Le fichier dépasse 2 Mio.")
+        raise InputError("too_large", mib=MAX_INPUT_BYTES // (1024 * 1024))
     if not raw.strip():
-        raise InputError("empty", "Aucun badge n'a été fourni.")
+        raise InputError("empty")
     if raw.startswith(PNG_SIGNATURE):
         return _unbake(raw, None)
     text = data if isinstance(data, str) else _decode_text(raw)
@@ -135,10 +104,7 @@ def read_input(data: bytes | str) -> Payload:
         return _unbake(raw, stripped)
     kind = kind_of(stripped)
     if kind is None:
-        raise InputError(
-            "unknown_format",
-            "Format non reconnu : déposez une image PNG ou SVG, du JSON ou un JWT.",
-        )
+        raise InputError("unknown_format")
     container: Container = "url" if kind == "url" else kind
     return Payload(container, stripped, kind)
 
@@ -147,15 +113,7 @@ def json_object(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError as error:
-        raise InputError("json_invalid", "Le texte JSON est illisible.") from error
+        raise InputError("json_invalid") from error
     if not isinstance(value, dict):
-        raise InputError("json_invalid", "Le JSON n'est pas un objet.")
+        raise InputError("json_invalid", reason="json_not_object")
     return value
-
-
-def b64url_json(part: str) -> dict[str, Any]:
-    try:
-        decoded = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
-        return json_object(decoded.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InputError("jwt_invalid", "Le JWT est illisible.") from error

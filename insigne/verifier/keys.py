@@ -27,20 +27,12 @@ from insigne.badges.keys import issuer_keys
 from insigne.openbadges.checks import Check
 from insigne.openbadges.multibase import ED25519_PUB_PREFIX, b64url_decode, decode_multibase_z
 from insigne.openbadges.ob3 import did_web
+from insigne.platform.errors import CodedError
 from insigne.verifier.fetch import FetchError, fetch_json, http_hosts
 
 
-class KeyProblem(Exception):
-    def __init__(self, code: str, message_fr: str) -> None:
-        super().__init__(message_fr)
-        self.code = code
-        self.message_fr = message_fr
-
-
-_UNBOUND = "La clé de signature n'appartient pas à l'émetteur annoncé dans le badge."
-_UNREACHABLE = "La clé publique de l'émetteur n'a pas pu être obtenue ({url})."
-_NOT_FOUND = "L'émetteur ne publie pas la clé qui a signé ce badge."
-_BOUND = "La clé de signature appartient bien à l'émetteur ({issuer})."
+class KeyProblem(CodedError):
+    """Why the key that signed a badge cannot be trusted for its issuer."""
 
 
 def multikey_public_key(multibase: str) -> Ed25519PublicKey:
@@ -69,7 +61,7 @@ def did_web_url(did: str) -> str:
     """Where a ``did:web`` document lives (http only for the test allow-list)."""
     parts = did.split(":")[2:]
     if not parts or not parts[0]:
-        raise KeyProblem("key_unknown", "Identifiant did:web invalide.")
+        raise KeyProblem("key_unknown", reason="did_web_invalid")
     host = unquote(parts[0])
     scheme = "http" if host in http_hosts() else "https"
     path = "/".join(unquote(part) for part in parts[1:])
@@ -87,9 +79,9 @@ def _did_web_key(method_id: str, did: str) -> Ed25519PublicKey:
     try:
         document = fetch_json(url)
     except FetchError as error:
-        raise KeyProblem("key_unreachable", _UNREACHABLE.format(url=url)) from error
+        raise KeyProblem("key_unreachable", url=url) from error
     if not isinstance(document, Mapping) or document.get("id") != did:
-        raise KeyProblem("key_unknown", "Le document DID de l'émetteur est incohérent.")
+        raise KeyProblem("key_unknown", reason="did_document_mismatch")
     assertion = [
         _absolute(item if isinstance(item, str) else str(item.get("id")), did)
         for item in document.get("assertionMethod") or []
@@ -102,18 +94,16 @@ def _did_web_key(method_id: str, did: str) -> Ed25519PublicKey:
     for method in candidates:
         if isinstance(method, Mapping) and _absolute(str(method.get("id")), did) == method_id:
             if method_id not in assertion:
-                raise KeyProblem(
-                    "key_purpose", "Cette clé n'est pas autorisée à signer des badges."
-                )
+                raise KeyProblem("key_purpose")
             return _method_key(method)
-    raise KeyProblem("key_unknown", _NOT_FOUND)
+    raise KeyProblem("key_unknown", reason="key_not_found")
 
 
 def _did_key(method_id: str, did: str) -> Ed25519PublicKey:
     fragment = urldefrag(method_id).fragment
     multibase = did.removeprefix("did:key:")
     if fragment and fragment != multibase:
-        raise KeyProblem("key_unknown", _NOT_FOUND)
+        raise KeyProblem("key_unknown", reason="key_not_found")
     return multikey_public_key(multibase)
 
 
@@ -127,16 +117,16 @@ def _url_key(method_id: str, issuer_id: str) -> Ed25519PublicKey:
     try:
         document = fetch_json(url)
     except FetchError as error:
-        raise KeyProblem("key_unreachable", _UNREACHABLE.format(url=url)) from error
+        raise KeyProblem("key_unreachable", url=url) from error
     if not isinstance(document, Mapping):
-        raise KeyProblem("key_unknown", _NOT_FOUND)
+        raise KeyProblem("key_unknown", reason="key_not_found")
     if not _same_origin(url, issuer_id) and document.get("controller") != issuer_id:
-        raise KeyProblem("key_binding", _UNBOUND)
+        raise KeyProblem("key_binding")
     if isinstance(document.get("keys"), list):
         for jwk in document["keys"]:
             if isinstance(jwk, Mapping) and jwk.get("kid") in (method_id, fragment):
                 return jwk_public_key(jwk)
-        raise KeyProblem("key_unknown", _NOT_FOUND)
+        raise KeyProblem("key_unknown", reason="key_not_found")
     if "kty" in document:
         return jwk_public_key(document)
     return _method_key(document)
@@ -147,9 +137,9 @@ def check_binding(method_id: str, issuer_id: str) -> None:
     did = method_id.split("#", 1)[0]
     if method_id.startswith("did:"):
         if did != issuer_id:
-            raise KeyProblem("key_binding", _UNBOUND)
+            raise KeyProblem("key_binding")
     elif not method_id.startswith(("https://", "http://")) or issuer_id.startswith("did:"):
-        raise KeyProblem("key_binding", _UNBOUND)
+        raise KeyProblem("key_binding")
     # URL keys of URL issuers: the origin (or controller) is checked once fetched.
 
 
@@ -162,17 +152,17 @@ def public_key(method_id: str, issuer_id: str) -> Ed25519PublicKey:
         if did == did_web(settings.SITE_URL):
             key = issuer_keys().resolve(method_id)
             if key is None:
-                raise KeyProblem("key_unknown", _NOT_FOUND)
+                raise KeyProblem("key_unknown", reason="key_not_found")
             return key
         if did.startswith("did:key:"):
             return _did_key(method_id, did)
         if did.startswith("did:web:"):
             return _did_web_key(method_id, did)
         if did.startswith("did:"):
-            raise KeyProblem("key_unknown", "Cette méthode DID n'est pas prise en charge.")
+            raise KeyProblem("key_unknown", reason="did_method_unsupported")
         return _url_key(method_id, issuer_id)
     except (ValueError, TypeError) as error:
-        raise KeyProblem("key_unknown", "La clé publique de l'émetteur est illisible.") from error
+        raise KeyProblem("key_unknown", reason="key_unreadable") from error
 
 
 @dataclass
@@ -190,9 +180,9 @@ class IssuerKeyResolver:
         try:
             key = public_key(method_id, self.issuer_id)
         except KeyProblem as problem:
-            self.checks = [Check(problem.code, False, problem.message_fr)]
+            self.checks = [Check.from_error(problem)]
             return None
-        self.checks = [Check("key_binding", True, _BOUND.format(issuer=self.issuer_id))]
+        self.checks = [Check.success("key_binding", "key_bound", issuer=self.issuer_id)]
         return key
 
     def explain(self, checks: list[Check]) -> list[Check]:

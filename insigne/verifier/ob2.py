@@ -15,17 +15,15 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from django.conf import settings
 
 from insigne.badges.models import Credential
 from insigne.openbadges import ob2
 from insigne.openbadges.checks import Check
-from insigne.openbadges.jose import vcjwt as jwt
+from insigne.openbadges.jose import jws
 from insigne.openbadges.rdf.jsonld import OPENBADGES_V2
+from insigne.platform.errors import CodedError
 from insigne.verifier.checks import (
     Identity,
     date_checks,
@@ -46,10 +44,8 @@ HOSTED = ("hosted", "HostedBadge")
 SIGNED = ("signed", "SignedBadge")
 
 
-class Ob2Problem(Exception):
-    def __init__(self, code: str, message_fr: str) -> None:
-        super().__init__(message_fr)
-        self.check = Check(code, False, message_fr)
+class Ob2Problem(CodedError):
+    """A document of the assertion's chain (itself, its badge class, issuer, key) refused."""
 
 
 def is_ob2(document: Mapping[str, Any]) -> bool:
@@ -72,31 +68,26 @@ def shape_check(document: Mapping[str, Any]) -> Check:
     if not verification_type(document):
         missing.append("verification.type")
     if missing:
-        fields = ", ".join(sorted(set(missing)))
-        return Check(
-            "shape", False, f"Il manque des champs obligatoires Open Badges 2.0 : {fields}."
-        )
-    return Check("shape", True, "Le badge contient tous les champs obligatoires Open Badges 2.0.")
+        return Check.failure("shape", fields=", ".join(sorted(set(missing))))
+    return Check.success("shape", "shape_valid")
 
 
-def _document(value: Any, expected: tuple[str, ...], code: str, what: str) -> Mapping[str, Any]:
+def _document(value: Any, expected: tuple[str, ...], code: str) -> Mapping[str, Any]:
     """An embedded or linked document of one of the ``expected`` types, else ``Ob2Problem``."""
     try:
         document = fetch_json(value) if isinstance(value, str) else value
     except FetchError as error:
-        raise Ob2Problem(code, f"{what} n'a pas pu être obtenu ({value}).") from error
+        raise Ob2Problem(code, reason=f"{code}_unreachable", url=str(value)) from error
     if not isinstance(document, Mapping) or document.get("type") not in expected:
-        raise Ob2Problem(code, f"{what} est illisible ou n'a pas le bon type.")
+        raise Ob2Problem(code, reason=f"{code}_invalid")
     if not isinstance(document.get("name"), str):
-        raise Ob2Problem(code, f"{what} n'a pas de nom.")
+        raise Ob2Problem(code, reason=f"{code}_unnamed")
     return document
 
 
 def _badge_and_issuer(assertion: Mapping[str, Any]) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
-    badge = _document(assertion.get("badge"), ("BadgeClass",), "badge_class", "Le modèle de badge")
-    issuer = _document(
-        badge.get("issuer"), ("Issuer", "Profile"), "issuer_profile", "Le profil de l'émetteur"
-    )
+    badge = _document(assertion.get("badge"), ("BadgeClass",), "badge_class")
+    issuer = _document(badge.get("issuer"), ("Issuer", "Profile"), "issuer_profile")
     return badge, issuer
 
 
@@ -119,28 +110,21 @@ def _fetch_hosted(assertion: Mapping[str, Any]) -> list[Check]:
     try:
         fetched = fetch(url)
         if fetched.status == 410:
-            return [Check("revoked", False, "L'émetteur a retiré ce badge (révoqué).")]
+            return [Check.failure("revoked", "revoked_gone")]
         published = parse_json(fetched)
     except FetchError as error:
-        raise Ob2Problem(
-            "hosted", f"Le badge n'a pas pu être obtenu à son adresse ({url})."
-        ) from error
+        raise Ob2Problem("hosted", reason="hosted_unreachable", url=url) from error
     if isinstance(published, Mapping) and published.get("revoked") is True:
-        return [Check("revoked", False, "L'émetteur a révoqué ce badge.")]
+        return [Check.failure("revoked")]
     if published != assertion:
-        raise Ob2Problem(
-            "hosted", "Le badge diffère de celui que l'émetteur publie : il a été modifié."
-        )
-    return [
-        Check("hosted", True, "Le badge est identique à celui que l'émetteur publie à son adresse.")
-    ]
+        raise Ob2Problem("hosted", reason="hosted_differs")
+    return [Check.success("hosted", "hosted_valid")]
 
 
 def _binding(assertion_id: str, issuer: Mapping[str, Any]) -> Check:
     if not _allowed_origin(assertion_id, issuer):
-        message = "Le badge n'est pas hébergé sur le site de l'émetteur qu'il annonce."
-        raise Ob2Problem("key_binding", message)
-    return Check("key_binding", True, "Le badge est hébergé sur le site de son émetteur.")
+        raise Ob2Problem("key_binding", reason="hosted_elsewhere")
+    return Check.success("key_binding", "hosted_on_issuer")
 
 
 def _foreign_hosted(assertion: Mapping[str, Any]) -> tuple[list[Check], Summary]:
@@ -149,7 +133,7 @@ def _foreign_hosted(assertion: Mapping[str, Any]) -> tuple[list[Check], Summary]
         return checks, Summary(version="ob2", credential_id=str(assertion["id"]))
     badge, issuer = _badge_and_issuer(assertion)
     checks += [
-        Check("badge_class", True, "Le modèle de badge et le profil de l'émetteur sont publiés."),
+        Check.success("badge_class", "published"),
         _binding(str(assertion["id"]), issuer),
         *ob2_revocation_list(issuer, str(assertion["id"])),
     ]
@@ -192,14 +176,10 @@ def _our_hosted(assertion: Mapping[str, Any], public_id: str) -> tuple[list[Chec
     if credential is None:
         return database_status(None), Summary(version="ob2", credential_id=str(assertion["id"]))
     if json.loads(credential.ob2_json) != assertion:
-        raise Ob2Problem(
-            "hosted", "Le badge diffère de celui que l'émetteur publie : il a été modifié."
-        )
+        raise Ob2Problem("hosted", reason="hosted_differs")
     checks = [
-        Check(
-            "hosted", True, "Le badge est identique à celui que l'émetteur publie à son adresse."
-        ),
-        Check("key_binding", True, "Le badge est hébergé sur le site de son émetteur."),
+        Check.success("hosted", "hosted_valid"),
+        Check.success("key_binding", "hosted_on_issuer"),
         *database_status(credential),
     ]
     return checks, _our_summary(assertion, credential)
@@ -233,10 +213,7 @@ def verify_ob2_json(
     if not shape.ok:
         return [shape], empty
     if verification_type(assertion) != "hosted":
-        message = (
-            "Ce badge signé doit être fourni avec sa signature (le jeton JWS), pas en JSON seul."
-        )
-        return [shape, Check("signature", False, message)], empty
+        return [shape, Check.failure("signature", "signed_without_jws")], empty
     public_id = our_public_id(str(assertion["id"]), ("/ob2/assertions/",))
     try:
         if public_id is not None:
@@ -244,41 +221,32 @@ def verify_ob2_json(
         else:
             checks, summary = _foreign_hosted(assertion)
     except Ob2Problem as problem:
-        checks, summary = [problem.check], empty
+        checks, summary = [Check.from_error(problem)], empty
     return [shape, *checks, *_common(assertion, expected_email)], summary
 
 
 # --- signed assertions (JWS) ----------------------------------------------------
 
 
-def _verify_jws(token: str, pem: str) -> bool:
-    header, _payload, signing_input, signature = jwt.decode(token)
-    key = load_pem_public_key(pem.encode())
-    try:
-        if header.get("alg") == "RS256" and isinstance(key, rsa.RSAPublicKey):
-            key.verify(signature, signing_input, padding.PKCS1v15(), hashes.SHA256())
-        elif header.get("alg") == "EdDSA" and isinstance(key, ed25519.Ed25519PublicKey):
-            key.verify(signature, signing_input)
-        else:
-            return False
-    except InvalidSignature:
-        return False
-    return True
-
-
-def _signed_checks(token: str, assertion: Mapping[str, Any]) -> tuple[list[Check], Summary]:
+def _signed_checks(token: jws.Token, assertion: Mapping[str, Any]) -> tuple[list[Check], Summary]:
     badge, issuer = _badge_and_issuer(assertion)
     creator = (assertion.get("verification") or {}).get("creator")
     key = _document_key(creator)
     if key.get("owner") != issuer.get("id"):
-        raise Ob2Problem(
-            "key_binding", "La clé de signature n'appartient pas à l'émetteur du badge."
-        )
-    if not _verify_jws(token, str(key.get("publicKeyPem", ""))):
-        raise Ob2Problem("signature", "La signature ne correspond pas : le badge a été modifié.")
+        raise Ob2Problem("key_binding", reason="ob2_key_binding")
+    try:
+        public_key = load_pem_public_key(str(key.get("publicKeyPem", "")).encode())
+    except (ValueError, TypeError) as error:
+        raise Ob2Problem("key_unknown", reason="key_unreadable") from error
+    if not isinstance(public_key, jws.PublicKey):
+        raise Ob2Problem("key_unknown", reason="key_unreadable")
+    try:
+        jws.verify(token, public_key)
+    except jws.JoseError as error:
+        raise Ob2Problem("signature", reason=error.reason, **error.params) from error
     checks = [
-        Check("key_binding", True, "La clé de signature appartient bien à l'émetteur du badge."),
-        Check("signature", True, "La signature de l'émetteur est valide."),
+        Check.success("key_binding", "ob2_key_bound"),
+        Check.success("signature", "signature_valid"),
         *ob2_revocation_list(issuer, str(assertion.get("id", ""))),
     ]
     return checks, _summary(assertion, badge, issuer)
@@ -286,32 +254,24 @@ def _signed_checks(token: str, assertion: Mapping[str, Any]) -> tuple[list[Check
 
 def _document_key(creator: Any) -> Mapping[str, Any]:
     if not isinstance(creator, str):
-        raise Ob2Problem("key_unknown", "Le badge ne désigne pas la clé qui l'a signé.")
+        raise Ob2Problem("key_unknown", reason="key_unnamed")
     try:
         key = fetch_json(creator)
     except FetchError as error:
-        raise Ob2Problem(
-            "key_unreachable", f"La clé publique de l'émetteur n'a pas pu être obtenue ({creator})."
-        ) from error
+        raise Ob2Problem("key_unreachable", url=creator) from error
     if not isinstance(key, Mapping) or not isinstance(key.get("publicKeyPem"), str):
-        raise Ob2Problem("key_unknown", "La clé publique de l'émetteur est illisible.")
+        raise Ob2Problem("key_unknown", reason="key_unreadable")
     return key
 
 
-def verify_ob2_jws(
-    token: str, assertion: Mapping[str, Any], expected_email: str | None
-) -> tuple[list[Check], Summary]:
+def verify_ob2_jws(token: jws.Token, expected_email: str | None) -> tuple[list[Check], Summary]:
+    assertion = token.payload
     shape = shape_check(assertion)
     empty = Summary(version="ob2", credential_id=str(assertion.get("id", "")))
     if not shape.ok:
         return [shape], empty
     try:
         checks, summary = _signed_checks(token, assertion)
-    except (Ob2Problem, ValueError) as problem:
-        check = (
-            problem.check
-            if isinstance(problem, Ob2Problem)
-            else Check("key_unknown", False, "La clé publique de l'émetteur est illisible.")
-        )
-        checks, summary = [check], empty
+    except Ob2Problem as problem:
+        checks, summary = [Check.from_error(problem)], empty
     return [shape, *checks, *_common(assertion, expected_email)], summary

@@ -10,15 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from django.conf import settings
 
 from insigne.badges.presenter import badge_view
-from insigne.openbadges import proof
+from insigne.openbadges import ob3
 from insigne.openbadges.checks import Check
 from insigne.openbadges.issuance import verify_ob3
-from insigne.openbadges.jose import vcjwt as jwt
-from insigne.openbadges.ob3 import did_web
+from insigne.openbadges.jose import jws, vcjwt
 from insigne.openbadges.rdf.jsonld import JsonLdSafetyError, check_safe
 from insigne.verifier.checks import (
     date_checks,
@@ -46,12 +44,6 @@ def is_ob3(document: Mapping[str, Any]) -> bool:
     return bool(_types(document) & (OB3_TYPES | {"VerifiableCredential"})) or VC_V1 in contexts
 
 
-def issuer_id(document: Mapping[str, Any]) -> str:
-    issuer = document.get("issuer")
-    value = issuer.get("id") if isinstance(issuer, Mapping) else issuer
-    return value if isinstance(value, str) else ""
-
-
 def summary(document: Mapping[str, Any]) -> Summary:
     try:
         view = badge_view(dict(document))
@@ -60,7 +52,7 @@ def summary(document: Mapping[str, Any]) -> Summary:
     return Summary(
         version="ob3",
         credential_id=str(document.get("id", "")),
-        issuer_id=issuer_id(document),
+        issuer_id=ob3.issuer_id(document),
         issuer_name=view.issuer_name,
         issuer_url=view.issuer_url,
         recipient_name=view.recipient,
@@ -68,7 +60,7 @@ def summary(document: Mapping[str, Any]) -> Summary:
         achievement_description=view.description,
         issued_at=parse_datetime(document.get("validFrom")),
         expires_at=parse_datetime(document.get("validUntil")),
-        issuer_is_us=issuer_id(document) == did_web(settings.SITE_URL),
+        issuer_is_us=ob3.issuer_id(document) == ob3.did_web(settings.SITE_URL),
     )
 
 
@@ -88,59 +80,48 @@ def _checks(
 def verify_ob3_json(
     document: Mapping[str, Any], expected_email: str | None
 ) -> tuple[list[Check], Summary]:
-    resolver = IssuerKeyResolver(issuer_id(document))
+    resolver = IssuerKeyResolver(ob3.issuer_id(document))
     signature = resolver.explain(verify_ob3(document, resolver))
     return _checks(document, signature, expected_email), summary(document)
 
 
-def verify_ob3_jwt(
-    token: str, payload: Mapping[str, Any], expected_email: str | None
-) -> tuple[list[Check], Summary]:
-    document = jwt.credential_of(payload)
-    resolver = IssuerKeyResolver(issuer_id(document))
+def verify_ob3_jwt(token: jws.Token, expected_email: str | None) -> tuple[list[Check], Summary]:
+    document = vcjwt.credential_of(token.payload)
+    resolver = IssuerKeyResolver(ob3.issuer_id(document))
     signature = resolver.explain(verify_ob3(token, resolver))
     return _checks(document, signature, expected_email), summary(document)
 
 
-def _vc_claim_signature(
-    token: str, payload: Mapping[str, Any], resolver: IssuerKeyResolver
-) -> list[Check]:
+def _vc_claim_signature(token: jws.Token, resolver: IssuerKeyResolver) -> list[Check]:
     """Signature of a VC-JWT carrying its credential in a ``vc`` claim (the VC 1.1 layout).
 
     The core only knows our layout (the credential is the payload), so this
     layout's claims are checked here: ``iss`` and ``jti`` must match the credential.
     """
-    header, _payload, signing_input, signature = jwt.decode(token)
-    if header.get("alg") != "EdDSA":
-        return [Check("jwt_algorithm", False, "Le jeton n'est pas signé avec EdDSA.")]
-    kid = header.get("kid")
-    key = resolver(kid) if isinstance(kid, str) else None
-    if key is None:
-        return resolver.explain([Check("key_unknown", False, "La clé de signature est inconnue.")])
     try:
-        key.verify(signature, signing_input)
-    except InvalidSignature:
-        return [
-            Check("signature", False, "La signature ne correspond pas : le badge a été modifié.")
-        ]
-    document = payload["vc"]
+        jws.check_header(token)
+        kid = token.header.get("kid")
+        key = resolver(kid) if isinstance(kid, str) else None
+        if key is None:
+            return resolver.explain([Check.failure("key_unknown")])
+        jws.verify(token, key)
+    except jws.JoseError as error:
+        return [Check.from_error(error, "signature" if error.code == "signature_mismatch" else "")]
+    payload, document = token.payload, token.payload["vc"]
     expected = {"iss": resolver.issuer_id, "jti": document.get("id")}
     if any(name in payload and payload[name] != value for name, value in expected.items()):
-        return [Check("jwt_claims", False, "Les champs du jeton ne correspondent pas au badge.")]
+        return [Check.failure("jwt_claims")]
     try:
         check_safe(document)
     except JsonLdSafetyError as error:
-        return [Check(error.code, False, proof.safety_message(error.code))]
-    return [*resolver.checks, Check("signature", True, "La signature de l'émetteur est valide.")]
+        return [Check.from_error(error)]
+    return [*resolver.checks, Check.success("signature", "signature_valid")]
 
 
 def verify_ob3_vc_claim(
-    token: str, payload: Mapping[str, Any], expected_email: str | None
+    token: jws.Token, expected_email: str | None
 ) -> tuple[list[Check], Summary]:
-    document = payload["vc"]
-    resolver = IssuerKeyResolver(issuer_id(document))
-    try:
-        signature = _vc_claim_signature(token, payload, resolver)
-    except (ValueError, UnicodeError):
-        signature = [Check("jwt_malformed", False, "Le jeton VC-JWT est mal formé.")]
+    document = token.payload["vc"]
+    resolver = IssuerKeyResolver(ob3.issuer_id(document))
+    signature = _vc_claim_signature(token, resolver)
     return _checks(document, signature, expected_email), summary(document)

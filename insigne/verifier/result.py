@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from insigne.openbadges.checks import Check
+from insigne.platform.errors import CodedError
+from insigne.platform.messages import describe, describe_fr
 
 Status = Literal["valid", "revoked", "replaced", "invalid", "unreadable"]
 # Checks whose failure means "the issuer withdrew it", not "it is not genuine".
@@ -59,7 +61,15 @@ class Verdict:
             "container": self.container,
             "recipient_match": self.recipient_match,
             "summary": summary,
-            "checks": [asdict(check) for check in self.checks],
+            "checks": [
+                {
+                    "code": check.code,
+                    "ok": check.ok,
+                    "message_fr": describe_fr(check.reason, check.params),
+                    "message": describe(check.reason, check.params),
+                }
+                for check in self.checks
+            ],
         }
 
 
@@ -84,5 +94,5 @@ def verdict(
     return Verdict(overall_status(checks), tuple(checks), summary, container, match)
 
 
-def unreadable(code: str, message_fr: str, container: str = "") -> Verdict:
-    return Verdict("unreadable", (Check(code, False, message_fr),), Summary(), container)
+def unreadable(error: CodedError, container: str = "") -> Verdict:
+    return Verdict("unreadable", (Check.from_error(error),), Summary(), container)

@@ -13,23 +13,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.utils import formats
+from django.utils import timezone
 
 from insigne.badges.models import Credential
 from insigne.badges.presenter import badge_url
-from insigne.openbadges import proof
+from insigne.openbadges import ob3, proof
 from insigne.openbadges.checks import Check
-from insigne.openbadges.ob3 import did_web
 from insigne.openbadges.statuslist import is_set
 from insigne.verifier.fetch import FetchError, fetch_json
 from insigne.verifier.keys import IssuerKeyResolver
 
-STATUS_OK = "L'émetteur n'a pas révoqué ce badge."
-NO_STATUS = "L'émetteur ne publie pas de liste de révocation pour ce badge."
-
-
-def _status(code: str, ok: bool, message: str) -> list[Check]:
-    return [Check(code, ok, message)]
+STATUS_OK = Check.success("status", "status_ok")
+NO_STATUS = Check.success("status", "status_none")
 
 
 def our_public_id(credential_id: str, prefixes: tuple[str, ...]) -> str | None:
@@ -49,30 +44,23 @@ def our_credential(public_id: str) -> Credential | None:
 def database_status(credential: Credential | None) -> list[Check]:
     """Status of one of our badges from the database (not found: not ours to vouch for)."""
     if credential is None:
-        return _status(
-            "status_unknown", False, "Ce badge ne figure pas dans le registre de l'émetteur."
-        )
+        return [Check.failure("status_unknown")]
     if credential.replaced_by_id is not None:
         assert credential.replaced_by is not None
-        message = "Ce badge a été remplacé par une version corrigée : {url}"
-        return _status("replaced", False, message.format(url=badge_url(credential.replaced_by)))
+        return [Check.failure("replaced", url=badge_url(credential.replaced_by))]
     if credential.revoked_at is not None:
-        day = formats.date_format(credential.revoked_at, "j F Y")
-        reason = f" Motif : {credential.revocation_reason}" if credential.revocation_reason else ""
-        return _status("revoked", False, f"Ce badge a été révoqué le {day}.{reason}")
-    return _status("status", True, STATUS_OK)
-
-
-def _issuer_id(document: Mapping[str, Any]) -> str:
-    issuer = document.get("issuer")
-    value = issuer.get("id") if isinstance(issuer, Mapping) else issuer
-    return value if isinstance(value, str) else ""
+        day = timezone.localtime(credential.revoked_at).date()
+        if credential.revocation_reason:
+            reason = credential.revocation_reason
+            return [Check.failure("revoked", "revoked_on_because", date=day, why=reason)]
+        return [Check.failure("revoked", "revoked_on", date=day)]
+    return [STATUS_OK]
 
 
 def _verified_list(url: str, issuer_id: str) -> Mapping[str, Any]:
     """The status list credential at ``url``, signed by the badge's own issuer."""
     document = fetch_json(url)
-    if not isinstance(document, Mapping) or _issuer_id(document) != issuer_id:
+    if not isinstance(document, Mapping) or ob3.issuer_id(document) != issuer_id:
         raise ValueError("status list of another issuer")
     resolver = IssuerKeyResolver(issuer_id)
     checks = resolver.explain(proof.verify(document, resolver))
@@ -94,36 +82,31 @@ def bitstring_status(entry: Mapping[str, Any], issuer_id: str) -> list[Check]:
             raise ValueError("purpose mismatch")
         flagged = is_set(str(subject.get("encodedList")), index)
     except (FetchError, ValueError, TypeError, AttributeError):
-        message = "La liste de révocation de l'émetteur n'a pas pu être lue ni vérifiée."
-        return _status("status_unreachable", False, message)
+        return [Check.failure("status_unreachable")]
     if not flagged:
-        return _status("status", True, STATUS_OK)
+        return [STATUS_OK]
     if purpose == "suspension":
-        return _status("revoked", False, "L'émetteur a suspendu ce badge.")
-    return _status("revoked", False, "L'émetteur a révoqué ce badge.")
+        return [Check.failure("revoked", "suspended")]
+    return [Check.failure("revoked")]
 
 
 def ob3_status(document: Mapping[str, Any]) -> list[Check]:
     credential_id = str(document.get("id", ""))
     public_id = our_public_id(credential_id, ("/badges/",))
     if public_id is not None:
-        if _issuer_id(document) != did_web(settings.SITE_URL):
+        if ob3.issuer_id(document) != ob3.did_web(settings.SITE_URL):
             # Our address with another issuer: someone passing their badge off as ours.
-            message = (
-                "Ce badge se présente comme délivré sur ce site, mais un autre émetteur l'a signé."
-            )
-            return _status("issuer_mismatch", False, message)
+            return [Check.failure("issuer_mismatch")]
         return database_status(our_credential(public_id))
     entries = document.get("credentialStatus")
     entries = entries if isinstance(entries, list) else [entries] if entries else []
     checks: list[Check] = []
     for entry in entries:
         if isinstance(entry, Mapping) and entry.get("type") == "BitstringStatusListEntry":
-            checks += bitstring_status(entry, _issuer_id(document))
+            checks += bitstring_status(entry, ob3.issuer_id(document))
         else:
-            message = "Le badge utilise un mécanisme de révocation que ce service ne sait pas lire."
-            checks += _status("status_unsupported", False, message)
-    return checks or _status("status", True, NO_STATUS)
+            checks.append(Check.failure("status_unsupported"))
+    return checks or [NO_STATUS]
 
 
 def _listed(revocation_list: Any, assertion_id: str) -> bool:
@@ -141,12 +124,11 @@ def _listed(revocation_list: Any, assertion_id: str) -> bool:
 def ob2_revocation_list(issuer: Mapping[str, Any], assertion_id: str) -> list[Check]:
     url = issuer.get("revocationList")
     if not isinstance(url, str):
-        return _status("status", True, NO_STATUS)
+        return [NO_STATUS]
     try:
         revocation_list = fetch_json(url)
     except FetchError:
-        message = "La liste de révocation de l'émetteur n'a pas pu être lue."
-        return _status("status_unreachable", False, message)
+        return [Check.failure("status_unreachable", "revocation_list_unreachable")]
     if _listed(revocation_list, assertion_id):
-        return _status("revoked", False, "L'émetteur a révoqué ce badge.")
-    return _status("status", True, STATUS_OK)
+        return [Check.failure("revoked")]
+    return [STATUS_OK]

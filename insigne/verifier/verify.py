@@ -16,8 +16,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from insigne.openbadges.checks import Check
+from insigne.openbadges.jose import jws
 from insigne.verifier.fetch import FetchError, fetch_json
-from insigne.verifier.inputs import InputError, Payload, b64url_json, json_object, read_input
+from insigne.verifier.inputs import InputError, Payload, json_object, read_input
 from insigne.verifier.ob2 import is_ob2, verify_ob2_json, verify_ob2_jws
 from insigne.verifier.ob3 import (
     is_ob3,
@@ -30,7 +31,6 @@ from insigne.verifier.result import Summary, Verdict, unreadable, verdict
 __all__ = ["Check", "Summary", "Verdict", "verify"]
 
 Outcome = tuple[list[Check], Summary]
-_UNKNOWN = "Ce document n'est ni un Open Badge 3.0 ni un Open Badge 2.0."
 _EXTENSIONS = {".png": "png", ".svg": "svg"}
 
 
@@ -39,20 +39,22 @@ def _from_json(document: Mapping[str, Any], expected_email: str | None) -> Outco
         return verify_ob2_json(document, expected_email)
     if is_ob3(document):
         return verify_ob3_json(document, expected_email)
-    raise InputError("unknown_version", _UNKNOWN)
+    raise InputError("unknown_version")
 
 
-def _from_jwt(token: str, expected_email: str | None) -> Outcome:
-    parts = token.split(".")
-    b64url_json(parts[0])
-    payload = b64url_json(parts[1])
+def _from_jwt(text: str, expected_email: str | None) -> Outcome:
+    try:
+        token = jws.read(text)
+    except jws.JoseError as error:
+        raise InputError("jwt_invalid") from error
+    payload = token.payload
     if is_ob2(payload):
-        return verify_ob2_jws(token, payload, expected_email)
+        return verify_ob2_jws(token, expected_email)
     if is_ob3(payload):
-        return verify_ob3_jwt(token, payload, expected_email)
+        return verify_ob3_jwt(token, expected_email)
     if isinstance(payload.get("vc"), Mapping) and is_ob3(payload["vc"]):
-        return verify_ob3_vc_claim(token, payload, expected_email)
-    raise InputError("unknown_version", _UNKNOWN)
+        return verify_ob3_vc_claim(token, expected_email)
+    raise InputError("unknown_version")
 
 
 def _from_url(url: str, expected_email: str | None) -> Outcome:
@@ -60,11 +62,9 @@ def _from_url(url: str, expected_email: str | None) -> Outcome:
     try:
         document = fetch_json(url)
     except FetchError as error:
-        raise InputError(
-            "url_unreachable", f"Le badge n'a pas pu être obtenu à l'adresse {url}."
-        ) from error
+        raise InputError("url_unreachable", url=url) from error
     if not isinstance(document, Mapping):
-        raise InputError("json_invalid", "Le JSON n'est pas un objet.")
+        raise InputError("json_invalid", reason="json_not_object")
     return _from_json(document, expected_email)
 
 
@@ -80,10 +80,7 @@ def _misnamed(data: bytes | str, filename: str, error: InputError) -> InputError
     """A clearer message when a file's name promises an image its bytes are not."""
     kind = _EXTENSIONS.get(filename.lower()[-4:])
     if kind and error.code == "unknown_format":
-        return InputError(
-            f"{kind}_invalid",
-            f"Ce fichier porte l'extension .{kind} mais n'en est pas une image lisible.",
-        )
+        return InputError(f"{kind}_invalid", reason="misnamed_image", extension=kind)
     return error
 
 
@@ -94,9 +91,9 @@ def verify(data: bytes | str, *, filename: str = "", expected_email: str | None 
         payload = read_input(data)
     except InputError as error:
         error = _misnamed(data, filename, error)
-        return unreadable(error.code, error.message_fr)
+        return unreadable(error)
     try:
         checks, summary = _outcome(payload, email)
     except InputError as error:
-        return unreadable(error.code, error.message_fr, payload.container)
+        return unreadable(error, payload.container)
     return verdict(checks, summary, payload.container, email)

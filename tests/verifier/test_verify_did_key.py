@@ -10,6 +10,7 @@ from insigne.openbadges.baking import bake_png
 from insigne.openbadges.jose import vcjwt as jwt
 from insigne.openbadges.multibase import b64url_encode
 from insigne.openbadges.ob3 import build_credential
+from insigne.platform.messages import describe_fr
 from insigne.verifier.verify import verify
 from tests.personas import badge_png
 from tests.verifier.test_verify_support import did_key, foreign_facts, sign, with_issuer
@@ -92,7 +93,7 @@ def test_it_refuses_an_expired_badge(db, key, unsigned):
     signed = sign(unsigned | {"validUntil": "2026-06-30T00:00:00Z"}, key, did_key(key)[1])
     verdict = verify(json.dumps(signed))
     assert failed(verdict) == ["valid_until"]
-    assert "expiré" in verdict.failed[0].message_fr
+    assert "expiré" in describe_fr(verdict.failed[0].reason, verdict.failed[0].params)
 
 
 def test_it_refuses_a_badge_not_yet_valid(db, key, unsigned):
@@ -105,7 +106,8 @@ def test_it_refuses_a_badge_outside_the_json_schema(db, key, unsigned):
     signed = sign(unsigned, key, did_key(key)[1])
     verdict = verify(json.dumps(signed))
     assert "schema" in failed(verdict)
-    assert "credentialSubject" in next(c for c in verdict.failed if c.code == "schema").message_fr
+    schema = next(c for c in verdict.failed if c.code == "schema")
+    assert "credentialSubject" in describe_fr(schema.reason, schema.params)
 
 
 def vc_claim_jwt(document, key, kid, **claims):

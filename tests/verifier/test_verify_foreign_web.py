@@ -13,6 +13,7 @@ from insigne.openbadges.keys import IssuerKeys, did_document, jwks, new_key
 from insigne.openbadges.multibase import b64url_encode
 from insigne.openbadges.ob3 import build_credential, did_web
 from insigne.openbadges.statuslist import build_status_list_credential, encode_status_list
+from insigne.platform.messages import describe_fr
 from insigne.verifier.verify import verify
 from tests.verifier.test_verify_support import (
     foreign_facts,
@@ -195,4 +196,4 @@ def test_it_refuses_an_assertion_missing_required_fields(db):
     assertion = {"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "x"}
     verdict = verify(json.dumps(assertion))
     assert failed(verdict) == ["shape"]
-    assert "recipient" in verdict.failed[0].message_fr
+    assert "recipient" in describe_fr(verdict.failed[0].reason, verdict.failed[0].params)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from insigne.badges.presenter import badge_svg, baked_png, baked_svg
 from insigne.openbadges.baking import bake_png, bake_svg
+from insigne.platform.messages import describe_fr
 from insigne.verifier.verify import verify
 from tests.personas import badge_png
 from tests.verifier.test_verify_support import issue_ours
@@ -87,7 +88,7 @@ def test_it_says_revoked_for_a_revoked_badge(credential):
         verdict = verify(text)
         assert verdict.status == "revoked"
         assert failed(verdict) == ["revoked"]
-        assert "Erreur de saisie" in verdict.failed[0].message_fr
+        assert "Erreur de saisie" in describe_fr(verdict.failed[0].reason, verdict.failed[0].params)
 
 
 def test_it_says_replaced_with_the_new_badge_address(credential):
@@ -97,7 +98,7 @@ def test_it_says_replaced_with_the_new_badge_address(credential):
     credential.save()
     verdict = verify(credential.ob3_json)
     assert verdict.status == "replaced"
-    assert "/badges/verify0002" in verdict.failed[0].message_fr
+    assert "/badges/verify0002" in describe_fr(verdict.failed[0].reason, verdict.failed[0].params)
     assert verify(newer.ob3_json).status == "valid"
 
 

@@ -25,6 +25,8 @@ from typing import Any
 
 from pyld import jsonld
 
+from insigne.platform.errors import CodedError
+
 CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3P0 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -78,12 +80,11 @@ _KEYWORDS = frozenset(
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$")
 
 
-class JsonLdSafetyError(ValueError):
-    """A document the safe mode refuses; ``code`` is stable, ``detail`` says where."""
+class JsonLdSafetyError(CodedError):
+    """A document the safe mode refuses; ``detail`` says where (for logs and tests)."""
 
     def __init__(self, code: str, detail: str) -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
+        super().__init__(code, detail=detail)
         self.detail = detail
 
 

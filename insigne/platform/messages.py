@@ -1,0 +1,191 @@
+"""One table from code to sentence: every refusal and every verification check, in French.
+
+Errors (:class:`insigne.platform.errors.CodedError`) and checks
+(:class:`insigne.openbadges.checks.Check`) carry a code and the values their
+sentence needs; the sentence is written once, here, and translated through the
+English catalogue. The verifier's pages, its JSON API (``message_fr`` and
+``message``), the badge-class admin and the mail previews all read this table.
+
+Placeholders are ``{name}``; a ``datetime.date`` value is written out as a date of
+the active language ("1 mars 2026", "March 1, 2026").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django.utils import formats, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from insigne.platform.errors import CodedError
+
+Params = Mapping[str, "str | int | dt.date"]
+
+MESSAGES: dict[str, Promise] = {
+    # --- the file handed to the verifier ---------------------------------------------------
+    "too_large": _("Le fichier dépasse {mib} Mio."),
+    "empty": _("Aucun badge n'a été fourni."),
+    "unknown_format": _("Format non reconnu : déposez une image PNG ou SVG, du JSON ou un JWT."),
+    "not_text": _("Ce fichier n'est ni une image de badge ni du texte."),
+    "misnamed_image": _(
+        "Ce fichier porte l'extension .{extension} mais n'en est pas une image lisible."
+    ),
+    "svg_invalid": _("Ce fichier SVG est illisible."),
+    "svg_script": _("Ce fichier SVG contient du code exécutable : il est refusé par sécurité."),
+    "not_baked": _("Cette image ne contient pas de badge (aucune donnée Open Badges)."),
+    "json_invalid": _("Le texte JSON est illisible."),
+    "json_not_object": _("Le JSON n'est pas un objet."),
+    "jwt_invalid": _("Le JWT est illisible."),
+    "unknown_version": _("Ce document n'est ni un Open Badge 3.0 ni un Open Badge 2.0."),
+    "url_unreachable": _("Le badge n'a pas pu être obtenu à l'adresse {url}."),
+    # --- fetching another issuer's documents ----------------------------------------------
+    "fetch_scheme": _("Adresse refusée : seules les adresses https sont consultées ({url})."),
+    "fetch_private_address": _("Adresse refusée : elle mène à un réseau privé ({url})."),
+    "fetch_too_large": _("Le document à l'adresse {url} est trop volumineux."),
+    "fetch_timeout": _("Le serveur à l'adresse {url} n'a pas répondu à temps."),
+    "fetch_network": _("Le serveur à l'adresse {url} est injoignable."),
+    "fetch_status": _("Le serveur à l'adresse {url} a refusé la demande."),
+    "fetch_content_type": _("L'adresse {url} ne renvoie pas un document JSON."),
+    "fetch_not_json": _("L'adresse {url} renvoie un JSON illisible."),
+    # --- baking (PNG and SVG) --------------------------------------------------------------
+    "png_signature": _("Ce fichier n'est pas une image PNG."),
+    "png_truncated": _("L'image PNG est tronquée."),
+    "png_bad_crc": _("L'image PNG est endommagée (CRC)."),
+    "png_no_ihdr": _("L'image PNG n'a pas d'en-tête IHDR."),
+    "png_bad_keyword": _("Mot-clé PNG invalide."),
+    "png_bad_text": _("Le texte intégré à l'image PNG est illisible."),
+    "png_text_too_long": _("Texte PNG trop long."),
+    "bad_text": _("Texte à intégrer invalide."),
+    "svg_not_svg": _("Ce fichier n'est pas une image SVG."),
+    # --- badge class images (staff upload) -------------------------------------------------
+    "unsupported_format": _("Format d'image non accepté : seuls PNG et SVG le sont."),
+    "png_unreadable": _("L'image PNG est illisible ou endommagée."),
+    "png_too_small": _("L'image doit mesurer au moins {min} pixels de côté."),
+    "png_too_big": _("L'image doit mesurer au plus {max} pixels de côté."),
+    "png_not_square": _("L'image doit être carrée (ou presque)."),
+    "svg_dtd": _("L'image SVG contient une DTD ou des entités."),
+    "svg_event_attribute": _("L'image SVG contient un attribut d'événement (on…)."),
+    "svg_foreign_object": _("L'image SVG embarque un contenu étranger (foreignObject…)."),
+    "svg_external_reference": _("L'image SVG fait référence à une ressource externe."),
+    "svg_processing_instruction": _("L'image SVG contient une instruction de traitement."),
+    # --- JSON-LD safe mode -----------------------------------------------------------------
+    "unknown_context": _("Le badge utilise un contexte JSON-LD inconnu."),
+    "undefined_term": _("Le badge contient un terme que ses contextes ne définissent pas."),
+    "relative_iri": _("Le badge contient un identifiant incomplet (IRI relative)."),
+    "control_character": _("Le badge contient des caractères de contrôle."),
+    "jsonld_invalid": _("Le badge n'est pas un document JSON-LD valide."),
+    "jsonld_safe": _("Le document n'utilise que des termes définis."),
+    # --- proofs and signatures -------------------------------------------------------------
+    "malformed": _("Le fichier n'est pas un JSON valide."),
+    "not_open_badge": _("Ce document n'est pas un Open Badge 3.0."),
+    "proof_missing": _("Le badge ne porte pas de preuve eddsa-rdfc-2022."),
+    "proof_malformed": _("La preuve cryptographique est mal formée."),
+    "proof_no_key": _("La preuve ne désigne pas de clé."),
+    "proof_purpose": _("La preuve n'est pas destinée à attester ce badge."),
+    "signature_valid": _("La signature de l'émetteur est valide."),
+    "signature_mismatch": _("La signature ne correspond pas : le badge a été modifié."),
+    "jwt_malformed": _("Le jeton VC-JWT est mal formé."),
+    "jwt_algorithm": _("Le jeton n'est pas signé avec un algorithme accepté."),
+    "jwt_critical": _("Le jeton exige une règle (en-tête « crit ») que ce service ne connaît pas."),
+    "jwt_key_type": _("La clé de l'émetteur ne correspond pas à l'algorithme du jeton."),
+    "jwt_claims": _("Les champs du jeton ne correspondent pas au badge."),
+    # --- the issuer's key ------------------------------------------------------------------
+    "key_unknown": _("La clé de signature n'est pas une clé publiée par l'émetteur."),
+    "key_not_found": _("L'émetteur ne publie pas la clé qui a signé ce badge."),
+    "key_unreadable": _("La clé publique de l'émetteur est illisible."),
+    "key_unreachable": _("La clé publique de l'émetteur n'a pas pu être obtenue ({url})."),
+    "key_unnamed": _("Le badge ne désigne pas la clé qui l'a signé."),
+    "key_bound": _("La clé de signature appartient bien à l'émetteur ({issuer})."),
+    "key_binding": _("La clé de signature n'appartient pas à l'émetteur annoncé dans le badge."),
+    "key_purpose": _("Cette clé n'est pas autorisée à signer des badges."),
+    "did_web_invalid": _("Identifiant did:web invalide."),
+    "did_document_mismatch": _("Le document DID de l'émetteur est incohérent."),
+    "did_method_unsupported": _("Cette méthode DID n'est pas prise en charge."),
+    # --- what every badge is checked for ---------------------------------------------------
+    "schema_valid": _("Le badge respecte le schéma officiel Open Badges 3.0."),
+    "schema": _("Le badge ne respecte pas le schéma Open Badges 3.0 (champ « {where} »)."),
+    "valid_from_missing": _("La date de délivrance du badge est absente ou illisible."),
+    "valid_from_future": _("Ce badge n'est valable qu'à partir du {date}."),
+    "valid_from_passed": _("Délivré le {date}, date déjà passée."),
+    "valid_until_none": _("Ce badge n'a pas de date d'expiration."),
+    "valid_until_unreadable": _("La date d'expiration du badge est illisible."),
+    "valid_until_passed": _("Ce badge a expiré le {date}."),
+    "valid_until_future": _("Ce badge est valable jusqu'au {date}."),
+    "recipient_match": _("Ce badge a bien été délivré à l'adresse {email}."),
+    "recipient_mismatch": _("Ce badge n'a pas été délivré à l'adresse {email}."),
+    # --- revocation and replacement --------------------------------------------------------
+    "status_ok": _("L'émetteur n'a pas révoqué ce badge."),
+    "status_none": _("L'émetteur ne publie pas de liste de révocation pour ce badge."),
+    "status_unknown": _("Ce badge ne figure pas dans le registre de l'émetteur."),
+    "status_unreachable": _(
+        "La liste de révocation de l'émetteur n'a pas pu être lue ni vérifiée."
+    ),
+    "status_unsupported": _(
+        "Le badge utilise un mécanisme de révocation que ce service ne sait pas lire."
+    ),
+    "replaced": _("Ce badge a été remplacé par une version corrigée : {url}"),
+    "revoked_on": _("Ce badge a été révoqué le {date}."),
+    "revoked_on_because": _("Ce badge a été révoqué le {date}. Motif : {why}"),
+    "revoked": _("L'émetteur a révoqué ce badge."),
+    "revoked_gone": _("L'émetteur a retiré ce badge (révoqué)."),
+    "suspended": _("L'émetteur a suspendu ce badge."),
+    "issuer_mismatch": _(
+        "Ce badge se présente comme délivré sur ce site, mais un autre émetteur l'a signé."
+    ),
+    # --- Open Badges 2.0 -------------------------------------------------------------------
+    "shape_valid": _("Le badge contient tous les champs obligatoires Open Badges 2.0."),
+    "shape": _("Il manque des champs obligatoires Open Badges 2.0 : {fields}."),
+    "hosted_valid": _("Le badge est identique à celui que l'émetteur publie à son adresse."),
+    "hosted_unreachable": _("Le badge n'a pas pu être obtenu à son adresse ({url})."),
+    "hosted_differs": _("Le badge diffère de celui que l'émetteur publie : il a été modifié."),
+    "hosted_on_issuer": _("Le badge est hébergé sur le site de son émetteur."),
+    "hosted_elsewhere": _("Le badge n'est pas hébergé sur le site de l'émetteur qu'il annonce."),
+    "published": _("Le modèle de badge et le profil de l'émetteur sont publiés."),
+    "badge_class_unreachable": _("Le modèle de badge n'a pas pu être obtenu ({url})."),
+    "badge_class_invalid": _("Le modèle de badge est illisible ou n'a pas le bon type."),
+    "badge_class_unnamed": _("Le modèle de badge n'a pas de nom."),
+    "issuer_profile_unreachable": _("Le profil de l'émetteur n'a pas pu être obtenu ({url})."),
+    "issuer_profile_invalid": _("Le profil de l'émetteur est illisible ou n'a pas le bon type."),
+    "issuer_profile_unnamed": _("Le profil de l'émetteur n'a pas de nom."),
+    "ob2_key_bound": _("La clé de signature appartient bien à l'émetteur du badge."),
+    "ob2_key_binding": _("La clé de signature n'appartient pas à l'émetteur du badge."),
+    "signed_without_jws": _(
+        "Ce badge signé doit être fourni avec sa signature (le jeton JWS), pas en JSON seul."
+    ),
+    "revocation_list_unreachable": _("La liste de révocation de l'émetteur n'a pas pu être lue."),
+}
+
+
+def _value(value: str | int | dt.date) -> str:
+    if isinstance(value, dt.date):
+        return str(formats.date_format(value, "DATE_FORMAT"))
+    return str(value)
+
+
+def describe(code: str, params: Params | None = None) -> str:
+    """The sentence ``code`` (a check's or an error's ``reason``) in the active language."""
+    template = MESSAGES.get(code)
+    if template is None:
+        return str(_("Vérification impossible ({code}).")).format(code=code)
+    values = {name: _value(value) for name, value in (params or {}).items()}
+    return str(template).format_map(_Missing(values))
+
+
+def explain(error: CodedError) -> str:
+    """The sentence of an error, in the active language."""
+    return describe(error.reason, error.params)
+
+
+def describe_fr(code: str, params: Params | None = None) -> str:
+    """The same sentence in French, whatever the page's language (the API's ``message_fr``)."""
+    with translation.override("fr"):
+        return describe(code, params)
+
+
+class _Missing(dict[str, str]):
+    """A placeholder without a value stays visible rather than breaking the sentence."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
