@@ -11,7 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("insigne.claims.urls")),
     path("", include("insigne.badges.urls")),
-    path("", include("insigne.badges.ob2_urls")),
     path("", include("insigne.verifier.urls")),
     path("", include("insigne.missions.urls")),
     path("", include("insigne.demo.urls")),

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from insigne.openbadges import addresses
 from insigne.openbadges.facts import BadgeFacts, Competency, CredentialFacts, IssuerFacts
 from insigne.openbadges.ob3 import evidence_narrative, format_datetime, identity_hash
-from insigne.openbadges.rdf.jsonld import OPENBADGES_V2, clean_text
+from insigne.openbadges.rdf.jsonld import OPENBADGES_V2, clean_text, present
 
 
 @dataclass(frozen=True)
@@ -38,37 +39,31 @@ class Revocation:
 
 
 def assertion_url(site_url: str, public_id: str) -> str:
-    return f"{site_url}/ob2/assertions/{public_id}"
+    return addresses.url(site_url, "ob2_assertion", public_id=public_id)
 
 
 def baked_png_url(site_url: str, public_id: str) -> str:
-    return f"{site_url}/badges/{public_id}/badge-ob2.png"
+    return addresses.url(site_url, "ob2_baked_png", public_id=public_id)
 
 
 def badge_class_url(site_url: str, slug: str) -> str:
-    return f"{site_url}/ob2/badges/{slug}"
+    return addresses.url(site_url, "ob2_badge_class", slug=slug)
 
 
 def issuer_url(site_url: str) -> str:
-    return f"{site_url}/ob2/issuer"
+    return addresses.url(site_url, "ob2_issuer")
 
 
 def key_url(site_url: str, key_id: str) -> str:
-    return f"{site_url}/ob2/keys/{key_id}"
+    return addresses.url(site_url, "ob2_key", key_id=key_id)
 
 
 def revocation_list_url(site_url: str) -> str:
-    return f"{site_url}/ob2/revocations"
+    return addresses.url(site_url, "ob2_revocations")
 
 
 def _document(doc_type: str, url: str) -> dict[str, Any]:
     return {"@context": OPENBADGES_V2, "type": doc_type, "id": url}
-
-
-def _optional(entries: dict[str, str]) -> dict[str, str]:
-    """The non-empty entries, cleaned: an absent fact is left out, not published empty."""
-    cleaned = {key: clean_text(value) for key, value in entries.items()}
-    return {key: value for key, value in cleaned.items() if value}
 
 
 def full_name(facts: CredentialFacts) -> str:
@@ -78,7 +73,7 @@ def full_name(facts: CredentialFacts) -> str:
 
 def build_evidence(facts: CredentialFacts) -> dict[str, Any]:
     evidence: dict[str, Any] = {"type": "Evidence", "narrative": evidence_narrative(facts)}
-    return evidence | _optional(
+    return evidence | present(
         {
             "name": facts.mission_title,
             "description": facts.host_name,
@@ -123,7 +118,7 @@ def build_alignment(competency: Competency) -> dict[str, Any]:
         "targetName": clean_text(competency.name),
         "targetUrl": clean_text(competency.url),
     }
-    return alignment | _optional(
+    return alignment | present(
         {
             "targetDescription": competency.description,
             "targetFramework": competency.framework,
@@ -155,7 +150,7 @@ def build_issuer(issuer: IssuerFacts, key_ids: Sequence[str]) -> dict[str, Any]:
     site = issuer.site_url
     profile = _document("Issuer", issuer_url(site))
     profile["name"] = clean_text(issuer.name)
-    profile |= _optional({"url": issuer.url, "email": issuer.email, "image": issuer.image_url})
+    profile |= present({"url": issuer.url, "email": issuer.email, "image": issuer.image_url})
     profile["publicKey"] = [key_url(site, key_id) for key_id in key_ids]
     profile["revocationList"] = revocation_list_url(site)
     # Hosted assertions live on this platform, which may not be the issuer's own

@@ -25,11 +25,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from insigne.openbadges import addresses
 from insigne.openbadges.facts import BadgeFacts, Competency, CredentialFacts, IssuerFacts
-from insigne.openbadges.rdf.jsonld import OB_V3P0, VC_V2, clean_text
+from insigne.openbadges.rdf.jsonld import OB_V3P0, VC_V2, clean_text, present
 
 OB3_CONTEXT: tuple[str, str] = (VC_V2, OB_V3P0)
-STATUS_LIST_PATH = "/ob3/status/1"
 _MONTHS_FR = [
     "janvier",
     "février",
@@ -57,19 +57,19 @@ def did_web(site_url: str) -> str:
 
 
 def credential_url(site_url: str, public_id: str) -> str:
-    return f"{site_url}/badges/{public_id}"
+    return addresses.url(site_url, "badge", public_id=public_id)
 
 
 def ob3_json_url(site_url: str, public_id: str) -> str:
-    return f"{credential_url(site_url, public_id)}/ob3.json"
+    return addresses.url(site_url, "badge_ob3_json", public_id=public_id)
 
 
 def achievement_url(site_url: str, slug: str) -> str:
-    return f"{site_url}/ob3/achievements/{slug}"
+    return addresses.url(site_url, "achievement", slug=slug)
 
 
 def status_list_url(site_url: str) -> str:
-    return f"{site_url}{STATUS_LIST_PATH}"
+    return addresses.url(site_url, "ob3_status_list")
 
 
 def issuer_id(document: Mapping[str, Any]) -> str:
@@ -100,19 +100,13 @@ def _image(url: str, caption: str) -> dict[str, Any]:
     return {"id": clean_text(url), "type": "Image", "caption": clean_text(caption)}
 
 
-def _optional(entries: dict[str, str]) -> dict[str, str]:
-    """The non-empty entries, cleaned: empty facts are left out rather than signed empty."""
-    cleaned = {key: clean_text(value) for key, value in entries.items()}
-    return {key: value for key, value in cleaned.items() if value}
-
-
 def build_issuer(issuer: IssuerFacts) -> dict[str, Any]:
     profile: dict[str, Any] = {
         "id": did_web(issuer.site_url),
         "type": ["Profile"],
         "name": clean_text(issuer.name),
     }
-    profile |= _optional({"url": issuer.url, "email": issuer.email})
+    profile |= present({"url": issuer.url, "email": issuer.email})
     if issuer.image_url:
         profile["image"] = _image(issuer.image_url, issuer.name)
     return profile
@@ -124,7 +118,7 @@ def build_alignment(competency: Competency) -> dict[str, Any]:
         "targetName": clean_text(competency.name),
         "targetUrl": clean_text(competency.url),
     }
-    return alignment | _optional(
+    return alignment | present(
         {
             "targetDescription": competency.description,
             "targetFramework": competency.framework,
@@ -161,7 +155,7 @@ def evidence_narrative(facts: CredentialFacts) -> str:
 
 def build_evidence(facts: CredentialFacts) -> dict[str, Any]:
     evidence: dict[str, Any] = {"type": ["Evidence"], "name": clean_text(facts.mission_title)}
-    return evidence | _optional(
+    return evidence | present(
         {
             "narrative": evidence_narrative(facts),
             "description": facts.host_name,

@@ -138,6 +138,12 @@ def clean_text(text: str) -> str:
     )
 
 
+def present(entries: dict[str, str]) -> dict[str, str]:
+    """The non-empty entries, cleaned: an absent fact is left out, not signed empty."""
+    cleaned = {key: clean_text(value) for key, value in entries.items()}
+    return {key: value for key, value in cleaned.items() if value}
+
+
 def _walk_strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
