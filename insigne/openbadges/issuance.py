@@ -28,9 +28,13 @@ class IssuedCredential:
     ob3_jwt: str
 
 
+# Built once: json.dumps with options builds a new encoder on every call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(document: Mapping[str, Any]) -> str:
     """The stored and served JSON text: compact, UTF-8, key order as built."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(document)
 
 
 def preview(facts: CredentialFacts) -> dict[str, Any]:

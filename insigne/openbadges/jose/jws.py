@@ -49,6 +49,10 @@ _REGISTRY = _Registry(algorithms=ALGORITHMS, strict_check_header=False)
 warnings.filterwarnings("ignore", message="EdDSA is deprecated", category=errors.SecurityWarning)
 
 
+# One encoder for every token: json.dumps with options builds a new one per call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 class JoseError(CodedError):
     """A token refused by the JWS layer."""
 
@@ -116,5 +120,5 @@ def verify(token: Token, key: PublicKey) -> None:
 
 def sign(header: Mapping[str, Any], payload: Mapping[str, Any], key: Ed25519PrivateKey) -> str:
     """The compact JWS of ``payload`` (compact UTF-8 JSON) signed with an Ed25519 key."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    body = _COMPACT.encode(payload).encode()
     return jws.serialize_compact(dict(header), body, _jose_key(key), registry=_REGISTRY)
