@@ -150,8 +150,8 @@ def validate_claim(invitation: Invitation) -> Credential:
 
     Concurrent submissions serialise on the invitation row (``SELECT … FOR
     UPDATE`` on PostgreSQL, the immediate write lock on SQLite); the loser finds
-    the credential already there and gets it back. The one-to-one constraint on
-    ``Credential.invitation`` is the last line of defence.
+    the credential already there and gets it back. Attaching the credential only
+    to an invitation that has none (``issue_credential``) is the last line of defence.
     """
     try:
         with transaction.atomic():
@@ -167,7 +167,7 @@ def validate_claim(invitation: Invitation) -> Credential:
             _queue_badge_mail(credential)
             return credential
     except IntegrityError:
-        return Credential.objects.get(invitation_id=invitation.pk)
+        return Credential.objects.get(invitation__pk=invitation.pk)
 
 
 def _queue_badge_mail(credential: Credential) -> None:

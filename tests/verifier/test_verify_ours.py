@@ -103,6 +103,7 @@ def test_it_says_replaced_with_the_new_badge_address(credential):
 
 def test_it_refuses_a_badge_signed_with_our_key_but_unknown_to_our_register(credential):
     ob2 = json.loads(credential.ob2_json)
+    credential.invitation.delete()  # the invitation protects its credential
     credential.delete()
     assert "status_unknown" in failed(verify(json.dumps(ob2)))
 
