@@ -12,7 +12,7 @@ from insigne.openbadges.multibase import b64url_encode
 from insigne.openbadges.ob3 import build_credential
 from insigne.verifier.verify import verify
 from tests.personas import badge_png
-from tests.verifier.test_verify_support import did_key, foreign_facts, sign, with_issuer
+from tests.verifier.helpers import did_key, foreign_facts, sign, with_issuer
 
 NOW = "2026-07-01T12:00:00Z"
 

@@ -14,7 +14,7 @@ from insigne.openbadges.multibase import b64url_encode
 from insigne.openbadges.ob3 import build_credential, did_web
 from insigne.openbadges.statuslist import build_status_list_credential, encode_status_list
 from insigne.verifier.verify import verify
-from tests.verifier.test_verify_support import (
+from tests.verifier.helpers import (
     foreign_facts,
     json_route,
     local_server,

@@ -9,7 +9,7 @@ from insigne.badges.presenter import badge_svg, baked_png, baked_svg
 from insigne.openbadges.baking import bake_png, bake_svg
 from insigne.verifier.verify import verify
 from tests.personas import badge_png
-from tests.verifier.test_verify_support import issue_ours
+from tests.verifier.helpers import issue_ours
 
 EMAIL = "m-verify@exemple.test"
 
