@@ -21,7 +21,6 @@ from django.core.management import call_command  # noqa: E402
 
 from bench.baking import BENCHES as BAKING_BENCHES  # noqa: E402
 from bench.missions import bench_missions_import  # noqa: E402
-from bench.samples import SITE_URL, demo_facts  # noqa: E402
 from insigne.openbadges import baking, images, proof  # noqa: E402
 from insigne.openbadges.issuance import dumps, issue, verify_ob3  # noqa: E402
 from insigne.openbadges.jose import vcjwt as jwt  # noqa: E402
@@ -29,6 +28,7 @@ from insigne.openbadges.keys import IssuerKeys, new_key  # noqa: E402
 from insigne.openbadges.ob3 import build_credential, format_datetime  # noqa: E402
 from insigne.openbadges.rdf.jsonld import canonicalize_generic  # noqa: E402
 from insigne.verifier.verify import verify  # noqa: E402
+from tests.samples import SITE_URL, demo_facts  # noqa: E402
 
 Row = tuple[str, float, str]
 KEYS = IssuerKeys(keys=(new_key("key-1"),), site_url=SITE_URL)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from bench.samples import SITE_URL, demo_facts
 from insigne.openbadges import baking, images, ob2
 from insigne.openbadges.issuance import dumps, issue
 from insigne.openbadges.keys import IssuerKeys, new_key
+from tests.samples import SITE_URL, demo_facts
 
 Row = tuple[str, float, str]
 SECONDS = 1.0

@@ -75,9 +75,8 @@ def stored_credential(
 ) -> Credential:
     """A credential row holding the given texts as stored (for serving tests, not signing)."""
     invitation = Invitation.objects.create(mission=mission, token_hash=f"{mission.pk:064d}")
-    return Credential.objects.create(
+    credential = Credential.objects.create(
         public_id="abc123",
-        invitation=invitation,
         badge_class=badge_class,
         given_name=mission.given_name,
         family_name=mission.family_name,
@@ -89,3 +88,6 @@ def stored_credential(
         ob2_json=ob2_json,
         status_index=invitation.pk,
     )
+    invitation.credential = credential
+    invitation.save(update_fields=["credential"])
+    return credential

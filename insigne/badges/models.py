@@ -10,8 +10,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from insigne.claims.models import Invitation
-
 
 class BadgeClass(models.Model):
     """The badge a programme awards (OB 3.0 ``Achievement``, OB 2.0 ``BadgeClass``)."""
@@ -37,11 +35,6 @@ class BadgeClass(models.Model):
 
 class Credential(models.Model):
     public_id = models.CharField(max_length=32, unique=True)
-    # One invitation gives at most one credential: the second concurrent
-    # validation fails on this constraint instead of issuing a twin.
-    invitation = models.OneToOneField(
-        Invitation, on_delete=models.PROTECT, related_name="credential"
-    )
     badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT)
     # What the volunteer validated (the record may change later; the badge does not).
     given_name = models.CharField(max_length=300)

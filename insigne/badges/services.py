@@ -12,7 +12,7 @@ from insigne.badges.models import Credential
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def revoke_credential(credential: Credential, reason: str) -> bool:
     """Revoke once; return False when it was already revoked (the first reason stays).
 

@@ -12,6 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from django.db import IntegrityError
 from django.utils import translation
 
 from insigne.badges import programme
@@ -112,10 +113,14 @@ def new_ids() -> tuple[str, str]:
     return secrets.token_urlsafe(16), secrets.token_hex(16)
 
 
-def issue_credential(
+class AlreadyIssued(IntegrityError):
+    """The invitation already holds a credential: the caller's transaction must roll back."""
+
+
+def sign_credential(
     invitation: Invitation, issued_at: dt.datetime, *, public_id: str = ""
 ) -> Credential:
-    """Sign and store one credential (the caller holds the transaction and the row lock).
+    """The signed credential of this claim, not stored yet.
 
     ``public_id`` is drawn at random unless given (tests name their badges).
     """
@@ -123,9 +128,8 @@ def issue_credential(
     public_id = public_id or drawn
     facts = claim_facts(invitation, public_id=public_id, issued_at=issued_at, salt=salt)
     signed = issue(facts, issuer_keys())
-    return Credential.objects.create(
+    return Credential(
         public_id=facts.public_id,
-        invitation=invitation,
         badge_class=BadgeClass.objects.get(slug=facts.badge.slug),
         given_name=facts.given_name,
         family_name=facts.family_name,
@@ -137,3 +141,21 @@ def issue_credential(
         ob2_json=dumps(ob2.build_assertion(facts)),
         status_index=facts.status_index,
     )
+
+
+def issue_credential(
+    invitation: Invitation, issued_at: dt.datetime, *, public_id: str = ""
+) -> Credential:
+    """Sign and store one credential (the caller holds the transaction and the row lock).
+
+    The credential is attached to the invitation only if it has none yet, so a
+    second validation that got past the lock raises ``AlreadyIssued`` rather than
+    leaving a twin.
+    """
+    credential = sign_credential(invitation, issued_at, public_id=public_id)
+    credential.save(force_insert=True)
+    unclaimed = Invitation.objects.filter(pk=invitation.pk, credential__isnull=True)
+    if not unclaimed.update(credential=credential):
+        raise AlreadyIssued(f"invitation {invitation.pk} already holds a credential")
+    invitation.credential = credential
+    return credential

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from insigne.badges.models import Credential
 from insigne.missions.models import Mission
 
 
@@ -22,6 +23,11 @@ class Invitation(models.Model):
     draft_given_name = models.CharField(max_length=300, blank=True)
     draft_family_name = models.CharField(max_length=300, blank=True)
     draft_host_name = models.CharField(max_length=300, blank=True)
+    # Set once, when the claim is validated: the journey points at the badge, not
+    # the other way round. One-to-one, so one invitation gives at most one badge.
+    credential = models.OneToOneField(
+        Credential, null=True, blank=True, on_delete=models.PROTECT, related_name="invitation"
+    )
 
     class Meta:
         verbose_name = _("invitation")

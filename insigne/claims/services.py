@@ -1,7 +1,8 @@
 """The volunteer's journey, one verb per step: invite, open, draft, decline, validate, resend.
 
-Every write happens in one transaction; mails are queued with ``queue_mail``, which
-only enqueues the sending task once the transaction has committed.
+Every write happens in one transaction, durable: a step called by mistake inside
+another transaction fails loudly instead of committing with it. Mails are queued with
+``queue_mail``, which only enqueues the sending task once the transaction has committed.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def invite_due_missions(today: dt.date | None = None) -> int:
 def invite_mission(mission_id: int) -> bool:
     token, token_hash = new_token()
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             invitation = Invitation.objects.create(mission_id=mission_id, token_hash=token_hash)
             _queue_invitation_mail(invitation, token)
     except IntegrityError:
@@ -107,11 +108,13 @@ def find_invitation(token: str) -> Invitation:
     return invitation
 
 
+@transaction.atomic(durable=True)
 def mark_opened(invitation: Invitation) -> None:
     if invitation.opened_at is None:
         Invitation.objects.filter(pk=invitation.pk, opened_at=None).update(opened_at=timezone.now())
 
 
+@transaction.atomic(durable=True)
 def save_draft(invitation: Invitation, details: ClaimDetails) -> None:
     _ensure_open(invitation)
     Invitation.objects.filter(pk=invitation.pk, validated_at=None).update(
@@ -121,6 +124,7 @@ def save_draft(invitation: Invitation, details: ClaimDetails) -> None:
     )
 
 
+@transaction.atomic(durable=True)
 def decline_invitation(invitation: Invitation) -> None:
     """The volunteer does not want the badge (FAQ §14): the link stops working."""
     if invitation.validated_at is not None:
@@ -130,6 +134,7 @@ def decline_invitation(invitation: Invitation) -> None:
     )
 
 
+@transaction.atomic(durable=True)
 def reopen_invitation(invitation: Invitation) -> None:
     """The volunteer changed their mind after declining."""
     Invitation.objects.filter(pk=invitation.pk).update(declined_at=None)
@@ -150,11 +155,11 @@ def validate_claim(invitation: Invitation) -> Credential:
 
     Concurrent submissions serialise on the invitation row (``SELECT … FOR
     UPDATE`` on PostgreSQL, the immediate write lock on SQLite); the loser finds
-    the credential already there and gets it back. The one-to-one constraint on
-    ``Credential.invitation`` is the last line of defence.
+    the credential already there and gets it back. Attaching the credential only
+    to an invitation that has none (``issue_credential``) is the last line of defence.
     """
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             locked = Invitation.objects.select_for_update().select_related("mission")
             invitation = locked.get(pk=invitation.pk)
             existing = Credential.objects.filter(invitation=invitation).first()
@@ -167,7 +172,7 @@ def validate_claim(invitation: Invitation) -> Credential:
             _queue_badge_mail(credential)
             return credential
     except IntegrityError:
-        return Credential.objects.get(invitation_id=invitation.pk)
+        return Credential.objects.get(invitation__pk=invitation.pk)
 
 
 def _queue_badge_mail(credential: Credential) -> None:
@@ -215,7 +220,7 @@ def resend_for_mission(mission: Mission) -> bool:
     one cannot be sent again; it stops working). Declined invitations stay
     declined, and a mission never invited is left to the daily run.
     """
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         invitation = Invitation.objects.select_for_update().filter(mission=mission).first()
         if invitation is None or invitation.declined_at is not None:
             return False
@@ -229,6 +234,7 @@ def resend_for_mission(mission: Mission) -> bool:
         return True
 
 
+@transaction.atomic(durable=True)
 def change_address(mission: Mission, email: str) -> None:
     """Support fixes a volunteer's address: later mails go there, bounces are forgotten."""
     Mission.objects.filter(pk=mission.pk).update(email=email, email_undeliverable=False)

@@ -26,7 +26,7 @@ def _open(request: HttpRequest, token: str) -> Invitation | HttpResponse:
         invitation = services.find_invitation(token)
     except services.ClaimError as error:
         return _link_error(request, error.code, 404)
-    if hasattr(invitation, "credential"):
+    if invitation.credential is not None:
         return redirect("badge", invitation.credential.public_id)
     if invitation.declined_at is not None:
         return render(request, "claims/declined.html", {"token": token}, status=410)

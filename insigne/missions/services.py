@@ -141,7 +141,7 @@ class _BatchOutcome:
         tally.warnings.extend(self.warnings)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def _write_batch(rows: list[MissionRow]) -> _BatchOutcome:
     ids = [row.external_id for row in rows]
     existing = Mission.objects.in_bulk(ids, field_name="external_id")

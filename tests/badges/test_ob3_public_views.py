@@ -30,15 +30,15 @@ def make_credential(badge_class, number, revoked):
     from tests.personas import make_mission
 
     mission = make_mission(f"M-STATUS-{number}")
-    invitation = Invitation.objects.create(mission=mission, token_hash=f"{number:064d}")
-    return Credential.objects.create(
+    credential = Credential.objects.create(
         public_id=f"status{number}",
-        invitation=invitation,
         badge_class=badge_class,
         issued_at=timezone.now(),
         status_index=number,
         revoked_at=timezone.now() if revoked else None,
     )
+    Invitation.objects.create(mission=mission, token_hash=f"{number:064d}", credential=credential)
+    return credential
 
 
 def test_the_status_list_sets_the_bits_of_revoked_credentials(client, badge_class):

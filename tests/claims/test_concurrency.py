@@ -8,10 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
 from insigne.badges.models import Credential
-from insigne.claims import services
+from insigne.claims import issuing, services
 from insigne.claims.models import Invitation
 from tests.claims.helpers import invite
 from tests.personas import make_mission
@@ -50,6 +51,17 @@ def test_a_double_submit_gives_one_credential_and_one_mail(camille, badge_class,
     assert len(set(results)) == 1
     assert Credential.objects.count() == 1
     assert [m.subject for m in mailoutbox] == ["Votre Open Badge Service Civique"]
+
+
+def test_an_invitation_holding_a_credential_gets_no_second_one(camille, badge_class):
+    invitation, _ = invite(camille)
+    first = issuing.issue_credential(invitation, timezone.now())
+    # Free the status slot, so that only the conditional attach stands in the way.
+    Credential.objects.filter(pk=first.pk).update(status_index=first.status_index + 1000)
+    with pytest.raises(issuing.AlreadyIssued), transaction.atomic():
+        issuing.issue_credential(Invitation.objects.get(pk=invitation.pk), timezone.now())
+    assert list(Credential.objects.all()) == [first]
+    assert Invitation.objects.get(pk=invitation.pk).credential == first
 
 
 def test_parallel_invitation_runs_invite_each_mission_once(badge_class, mailoutbox):

@@ -147,7 +147,7 @@ def test_get_status_follows_the_journey() -> None:
     )
     Invitation.objects.all().delete()
     credential = issue_badge(mission)
-    Invitation.objects.filter(pk=credential.invitation_id).update(validated_at=timezone.now())
+    Invitation.objects.filter(credential=credential).update(validated_at=timezone.now())
     _, body = status("SC-2026-0001")
     assert (body["invited"], body["claimed"], body["issued"], body["revoked"]) == (
         True,

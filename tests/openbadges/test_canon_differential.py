@@ -6,12 +6,12 @@ import random
 
 import pytest
 
-from bench.samples import DEMO_BADGE, demo_facts, hostile_facts
 from insigne.openbadges.ob3 import build_credential
 from insigne.openbadges.proof import proof_options
 from insigne.openbadges.rdf.canon import canonicalize, canonicalize_known
 from insigne.openbadges.rdf.jsonld import canonicalize_generic
 from insigne.openbadges.statuslist import build_status_list_credential, encode_status_list
+from tests.samples import DEMO_BADGE, demo_facts, hostile_facts
 
 
 @pytest.mark.parametrize("seed", range(4))

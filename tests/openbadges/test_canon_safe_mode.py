@@ -2,7 +2,6 @@
 
 import pytest
 
-from bench.samples import demo_facts
 from insigne.openbadges.ob3 import build_credential
 from insigne.openbadges.rdf.jsonld import (
     JsonLdSafetyError,
@@ -11,6 +10,7 @@ from insigne.openbadges.rdf.jsonld import (
     clean_text,
     document_loader,
 )
+from tests.samples import demo_facts
 
 
 def refusal(document):

@@ -2,12 +2,12 @@
 
 import json
 
-from bench.samples import SITE_URL, demo_facts
 from insigne.openbadges.issuance import issue
 from insigne.openbadges.jose import jws
 from insigne.openbadges.jose import vcjwt as jwt
 from insigne.openbadges.keys import IssuerKeys, new_key
 from insigne.openbadges.multibase import b64url_encode
+from tests.samples import SITE_URL, demo_facts
 
 
 def make_keys():

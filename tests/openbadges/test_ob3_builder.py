@@ -3,8 +3,8 @@
 import dataclasses
 import hashlib
 
-from bench.samples import DEMO_BADGE, DEMO_ISSUER, demo_facts
 from insigne.openbadges.ob3 import build_credential, did_web, identity_hash
+from tests.samples import DEMO_BADGE, DEMO_ISSUER, demo_facts
 
 
 def test_it_places_every_id_under_the_site_url():

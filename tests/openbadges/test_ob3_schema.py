@@ -7,9 +7,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bench.samples import SITE_URL, demo_facts, hostile_facts
 from insigne.openbadges.issuance import issue
 from insigne.openbadges.keys import IssuerKeys, new_key
+from tests.samples import SITE_URL, demo_facts, hostile_facts
 
 SCHEMA_NAME = "ob_v3p0_achievementcredential_schema.json"
 ROOT = Path(__file__).resolve().parents[2]

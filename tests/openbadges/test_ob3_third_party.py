@@ -16,10 +16,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyld import jsonld
 
-from bench.samples import SITE_URL, demo_facts, hostile_facts
 from insigne.openbadges.issuance import issue
 from insigne.openbadges.keys import IssuerKeys, did_document, new_key
 from insigne.openbadges.rdf.jsonld import document_loader
+from tests.samples import SITE_URL, demo_facts, hostile_facts
 
 B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from bench.samples import SITE_URL, demo_facts
 from insigne.openbadges.checks import passed
 from insigne.openbadges.issuance import issue, preview, verify_ob3
 from insigne.openbadges.keys import IssuerKeys, new_key
+from tests.samples import SITE_URL, demo_facts
 
 
 @pytest.fixture(scope="module")

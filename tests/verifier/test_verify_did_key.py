@@ -13,7 +13,7 @@ from insigne.openbadges.ob3 import build_credential
 from insigne.platform.messages import describe_fr
 from insigne.verifier.verify import verify
 from tests.personas import badge_png
-from tests.verifier.test_verify_support import did_key, foreign_facts, sign, with_issuer
+from tests.verifier.helpers import did_key, foreign_facts, sign, with_issuer
 
 NOW = "2026-07-01T12:00:00Z"
 

@@ -6,7 +6,7 @@ import pytest
 
 from insigne.verifier import fetch
 from insigne.verifier.fetch import FetchError, fetch_json
-from tests.verifier.test_verify_support import json_route, local_server
+from tests.verifier.helpers import json_route, local_server
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from insigne.openbadges.ob3 import build_credential, did_web
 from insigne.openbadges.statuslist import build_status_list_credential, encode_status_list
 from insigne.platform.messages import describe_fr
 from insigne.verifier.verify import verify
-from tests.verifier.test_verify_support import (
+from tests.verifier.helpers import (
     foreign_facts,
     json_route,
     local_server,

@@ -12,7 +12,7 @@ from insigne.openbadges.baking import bake_png
 from insigne.openbadges.multibase import b64url_encode
 from insigne.verifier.verify import verify
 from tests.personas import badge_png
-from tests.verifier.test_verify_support import foreign_facts, json_route, local_server
+from tests.verifier.helpers import foreign_facts, json_route, local_server
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from insigne.openbadges.baking import bake_png, bake_svg
 from insigne.platform.messages import describe_fr
 from insigne.verifier.verify import verify
 from tests.personas import badge_png
-from tests.verifier.test_verify_support import issue_ours
+from tests.verifier.helpers import issue_ours
 
 EMAIL = "m-verify@exemple.test"
 
@@ -104,6 +104,7 @@ def test_it_says_replaced_with_the_new_badge_address(credential):
 
 def test_it_refuses_a_badge_signed_with_our_key_but_unknown_to_our_register(credential):
     ob2 = json.loads(credential.ob2_json)
+    credential.invitation.delete()  # the invitation protects its credential
     credential.delete()
     assert "status_unknown" in failed(verify(json.dumps(ob2)))
 

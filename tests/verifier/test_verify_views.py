@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from insigne.badges.presenter import baked_png, baked_svg
 from insigne.verifier import views as verify_views
-from tests.verifier.test_verify_support import issue_ours
+from tests.verifier.helpers import issue_ours
 
 EMAIL = "m-verify@exemple.test"
 

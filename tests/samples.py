@@ -1,4 +1,4 @@
-"""Credential facts for benchmarks and differential tests.
+"""Credential facts for tests and benchmarks (``bench`` imports them from here).
 
 ``demo_facts()`` is one plain demo persona; ``hostile_facts(rng)`` draws facts
 full of markup, right-to-left text, emoji, quotes, backslashes, control

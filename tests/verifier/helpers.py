@@ -18,7 +18,6 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from bench.samples import demo_facts
 from insigne.badges.models import Credential
 from insigne.claims.issuing import issue_credential
 from insigne.claims.models import Invitation
@@ -27,6 +26,7 @@ from insigne.openbadges.facts import CredentialFacts
 from insigne.openbadges.multibase import ed25519_multikey
 from insigne.verifier import fetch
 from tests.personas import make_badge_class, make_mission
+from tests.samples import demo_facts
 
 ISSUED_AT = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
 
