@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from insigne.badges.models import BadgeClass, Credential
@@ -110,8 +111,6 @@ class CredentialAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     @admin.action(description=_("Révoquer les badges sélectionnés (motif demandé)"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[Credential]) -> Any:
-        from django.shortcuts import render
-
         form = RevokeForm(request.POST if "reason" in request.POST else None)
         if form.is_bound and form.is_valid():
             count = sum(revoke_credential(c, form.cleaned_data["reason"]) for c in queryset)

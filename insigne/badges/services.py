@@ -1,4 +1,9 @@
-"""Staff actions on credentials: revoke (published at once through both status channels)."""
+"""Issuing and revoking credentials: the badges layer's two services.
+
+Issuing: the facts of a claim (``insigne.openbadges.facts.CredentialFacts``, made by
+the journey) are built and signed by the Open Badges core, and kept as the exact
+texts that were signed. Revoking is published at once through both status channels.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,35 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from insigne.badges.models import Credential
+from insigne.badges.keys import issuer_keys
+from insigne.badges.models import BadgeClass, Credential
+from insigne.openbadges import ob2
+from insigne.openbadges.facts import CredentialFacts
+from insigne.openbadges.issuance import dumps, issue
 
 logger = logging.getLogger(__name__)
+
+
+def signed_credential(facts: CredentialFacts) -> Credential:
+    """The credential of ``facts``, signed in both versions by the active key, not stored yet.
+
+    OB 3.0 JSON with its ``eddsa-rdfc-2022`` proof and its VC-JWT, and the OB 2.0
+    hosted assertion: the bytes stored are the bytes served.
+    """
+    signed = issue(facts, issuer_keys())
+    return Credential(
+        public_id=facts.public_id,
+        badge_class=BadgeClass.objects.get(slug=facts.badge.slug),
+        given_name=facts.given_name,
+        family_name=facts.family_name,
+        host_name=facts.host_name,
+        recipient_salt=facts.salt,
+        issued_at=facts.issued_at,
+        ob3_json=signed.ob3_json,
+        ob3_jwt=signed.ob3_jwt,
+        ob2_json=dumps(ob2.build_assertion(facts)),
+        status_index=facts.status_index,
+    )
 
 
 @transaction.atomic(durable=True)

@@ -1,8 +1,10 @@
-"""From a validated claim to a stored credential: the database side of issuance.
+"""From a validated claim to a stored credential: the journey's side of issuance.
 
-The facts are gathered here once; the pure builders and signers in
-``insigne.badges`` turn them into the signed documents, which are stored
-as the exact texts that were signed.
+The issuing path, one screen per layer: the claim page (``claims.views``) calls
+one service (``claims.services.validate_claim``), which gathers the claim's facts
+here once (:func:`claim_facts`, also what the preview shows), has
+``badges.services.signed_credential`` sign them with the pure builders and
+signer of ``insigne.openbadges``, and stores the exact texts that were signed.
 """
 
 from __future__ import annotations
@@ -16,15 +18,13 @@ from django.db import IntegrityError
 from django.utils import translation
 
 from insigne.badges import programme
-from insigne.badges.keys import issuer_keys
 from insigne.badges.models import BadgeClass, Credential
 from insigne.badges.records import achievement_facts, issuer_facts
+from insigne.badges.services import signed_credential
 from insigne.claims.models import Invitation
 from insigne.missions.eligibility import add_months
 from insigne.missions.models import Mission
-from insigne.openbadges import ob2
 from insigne.openbadges.facts import BadgeFacts, CredentialFacts
-from insigne.openbadges.issuance import dumps, issue
 from insigne.openbadges.ob3 import french_date
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -125,22 +125,8 @@ def sign_credential(
     ``public_id`` is drawn at random unless given (tests name their badges).
     """
     drawn, salt = new_ids()
-    public_id = public_id or drawn
-    facts = claim_facts(invitation, public_id=public_id, issued_at=issued_at, salt=salt)
-    signed = issue(facts, issuer_keys())
-    return Credential(
-        public_id=facts.public_id,
-        badge_class=BadgeClass.objects.get(slug=facts.badge.slug),
-        given_name=facts.given_name,
-        family_name=facts.family_name,
-        host_name=facts.host_name,
-        recipient_salt=facts.salt,
-        issued_at=facts.issued_at,
-        ob3_json=signed.ob3_json,
-        ob3_jwt=signed.ob3_jwt,
-        ob2_json=dumps(ob2.build_assertion(facts)),
-        status_index=facts.status_index,
-    )
+    facts = claim_facts(invitation, public_id=public_id or drawn, issued_at=issued_at, salt=salt)
+    return signed_credential(facts)
 
 
 def issue_credential(
