@@ -18,8 +18,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py demo
 
+# In parallel, one process per core (pytest-xdist; each worker gets its own test
+# database). PYTEST_ARGS adds options; PYTEST_ARGS="-n 0" runs in one process.
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
