@@ -121,12 +121,18 @@ def save_draft(invitation: Invitation, details: ClaimDetails) -> None:
 
 
 def decline_invitation(invitation: Invitation) -> None:
-    """The volunteer does not want the badge (FAQ §14): the link stops working."""
-    if invitation.validated_at is not None:
-        raise ClaimError("Le badge a déjà été délivré.", "already_validated")
-    Invitation.objects.filter(pk=invitation.pk, declined_at=None, validated_at=None).update(
-        declined_at=timezone.now()
-    )
+    """The volunteer does not want the badge (FAQ §14): the link stops working.
+
+    Serialised with ``validate_claim`` on the invitation row, so a decline and a
+    validation sent at the same moment end with one of them, never both.
+    """
+    with transaction.atomic():
+        current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if current.validated_at is not None:
+            raise ClaimError("Le badge a déjà été délivré.", "already_validated")
+        if current.declined_at is None:
+            current.declined_at = timezone.now()
+            current.save(update_fields=["declined_at"])
 
 
 def reopen_invitation(invitation: Invitation) -> None:
