@@ -75,16 +75,18 @@ def render_mail(template: str, context: dict[str, object]) -> tuple[str, str]:
 
 
 def requeue_overdue_mail() -> int:
-    """Queue again the mails whose task was lost; return how many.
+    """Queue again the mails whose task was lost, and those whose sender died; return how many.
 
     Safe to run often and from several workers: the sending task claims each
     mail with a conditional update, so a duplicate task sends nothing.
     """
-    limit = timezone.now() - OVERDUE_AFTER
-    overdue = OutgoingMail.objects.filter(
-        Q(status=MailStatus.PENDING, created_at__lt=limit)
-        | Q(status=MailStatus.FAILED_TEMPORARY, next_attempt_at__lt=limit)
-    ).values_list("pk", flat=True)
+    now = timezone.now()
+    limit = now - OVERDUE_AFTER
+    lost = Q(status=MailStatus.PENDING, created_at__lt=limit) | Q(
+        status=MailStatus.FAILED_TEMPORARY, next_attempt_at__lt=limit
+    )
+    abandoned = Q(status=MailStatus.SENDING, lease_expires_at__lt=now)
+    overdue = OutgoingMail.objects.filter(lost | abandoned).values_list("pk", flat=True)
     ids = list(overdue[:500])
     for mail_id in ids:
         send_outgoing_mail.enqueue(mail_id)
