@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "insigne.core.context_processors.site",
+                "insigne.console.context_processors.mail_banner",
             ],
         },
     },
