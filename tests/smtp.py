@@ -21,7 +21,8 @@ The fixture yields an :class:`SmtpServer`:
   ``"550 5.1.1 No such user"``; afterwards the server accepts again.
 * ``answer_data_late(*seconds)`` — the next messages are received (they count
   in ``messages``) but the final "250" to each comes that many seconds later,
-  as a slow relay does.
+  as a slow relay does; ``late_peers`` holds the client addresses waiting for such
+  a reply.
 * ``host``, ``port``.
 
 Django's settings are switched for the test: SMTP backend, that host and port,
@@ -55,6 +56,7 @@ class SmtpServer:
         self._rcpt_replies: list[str] = []
         self._data_replies: list[str] = []
         self._data_delays: list[float] = []
+        self.late_peers: list[tuple[str, int]] = []
         self._condition = threading.Condition()
 
     def reply_to_rcpt(self, *replies: str) -> None:
@@ -98,7 +100,11 @@ class SmtpServer:
             self._condition.notify_all()
             delay = self._data_delays.pop(0) if self._data_delays else 0.0
         if delay:
+            with self._condition:
+                self.late_peers.append(session.peer)
             await asyncio.sleep(delay)
+            with self._condition:
+                self.late_peers.remove(session.peer)
         return "250 Message accepted"
 
     def _next_reply(self, replies: list[str]) -> str | None:
