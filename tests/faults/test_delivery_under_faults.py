@@ -37,6 +37,7 @@ import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.settings import TEST_ENVIRONMENT
 from tests.smtp import SmtpServer, free_port
 
 pytestmark = pytest.mark.faults
@@ -47,17 +48,6 @@ GREYLISTED = 120
 SLOW_REPLIES = 20
 DEADLINE = 240.0  # seconds for the whole run to settle
 ROOT = Path(__file__).resolve().parents[2]
-TEST_ENVIRONMENT = {
-    "DJANGO_SETTINGS_MODULE",
-    "INSIGNE_DATA_DIR",
-    "INSIGNE_KEY_FILE",
-    "SECRET_KEY",
-    "SITE_URL",
-    "ALLOWED_HOSTS",
-    "TASKS_BACKEND",
-    "EMAIL_URL",
-    "DATABASE_URL",
-}
 ENV = {
     "EMAIL_TIMEOUT": "1",
     "EMAIL_DATA_TIMEOUT": "3",
