@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench install migrate messages clean
+.PHONY: run test test-fast faults lint bench install migrate messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,6 +22,10 @@ run: $(STAMP)
 # database). PYTEST_ARGS adds options; PYTEST_ARGS="-n 0" runs in one process.
 test: $(STAMP)
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+# Real workers, a real relay and a throwaway PostgreSQL cluster under faults (a few minutes).
+faults: $(STAMP)
+	timeout 600 $(PY) -m pytest -m faults tests/faults -s $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "insigne.platform.context_processors.site",
+                "insigne.console.context_processors.mail_banner",
             ],
         },
     },
@@ -108,6 +109,15 @@ TASKS = {
 
 globals().update(parse_email_url(envstr("EMAIL_URL", "smtp://127.0.0.1:1025")))
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+# The relay's answer to the end of a message may take long (RFC 5321 §4.5.3.2.6: 10 min);
+# giving up earlier would leave the mail's fate unknown, and send it twice.
+EMAIL_DATA_TIMEOUT = envint("EMAIL_DATA_TIMEOUT", 600)
+# Seconds between two tries of a mail after a temporary failure; the last one repeats
+# until MAIL_GIVE_UP_AFTER seconds since the first failure, then the mail is given up.
+MAIL_RETRY_DELAYS = [int(delay) for delay in envlist("MAIL_RETRY_DELAYS", "60,300,1800,7200,21600")]
+MAIL_GIVE_UP_AFTER = envint("MAIL_GIVE_UP_AFTER", 72 * 3600)
+# How long a worker owns a mail it is sending; past it, any worker may send it again.
+MAIL_LEASE = envint("MAIL_LEASE", 900)
 DEFAULT_FROM_EMAIL = envstr(
     "DEFAULT_FROM_EMAIL", "Agence du Service Civique <openbadge@service-civique.gouv.fr>"
 )

@@ -23,7 +23,8 @@ def badge_png() -> bytes:
 
 
 def make_badge_class() -> BadgeClass:
-    badge_class, _ = BadgeClass.objects.get_or_create(
+    # The migration creates the programme's own class; tests read these values instead.
+    badge_class, _ = BadgeClass.objects.update_or_create(
         slug="service-civique",
         defaults={
             "name": "Volontaire du Service Civique",

@@ -19,6 +19,20 @@ os.environ["EMAIL_URL"] = "locmem://"
 
 from insigne.settings import *  # noqa: E402, F403
 
+# What this environment says for the tests alone (immediate tasks, in-memory mail…),
+# which a child process run on production settings (the demo, the fault test's
+# workers) must not inherit; DATABASE_URL too: such a process picks its own.
+TEST_ENVIRONMENT = frozenset(
+    {
+        "DJANGO_SETTINGS_MODULE",
+        "TASKS_BACKEND",
+        "EMAIL_URL",
+        "SITE_URL",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+    }
+)
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The temporary data folder goes with the test process.

@@ -19,6 +19,10 @@ The fixture yields an :class:`SmtpServer`:
   RCPT TO / DATA commands with these replies instead of accepting, one per
   command, e.g. ``smtp_server.reply_to_rcpt("451 4.7.1 Try again later")`` or
   ``"550 5.1.1 No such user"``; afterwards the server accepts again.
+* ``answer_data_late(*seconds)`` — the next messages are received (they count
+  in ``messages``) but the final "250" to each comes that many seconds later,
+  as a slow relay does; ``late_peers`` holds the client addresses waiting for such
+  a reply.
 * ``host``, ``port``.
 
 Django's settings are switched for the test: SMTP backend, that host and port,
@@ -30,6 +34,7 @@ this server once the transaction commits (use ``transactional_db`` or
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 import threading
@@ -50,6 +55,8 @@ class SmtpServer:
         self.envelopes: list[tuple[str, list[str]]] = []
         self._rcpt_replies: list[str] = []
         self._data_replies: list[str] = []
+        self._data_delays: list[float] = []
+        self.late_peers: list[tuple[str, int]] = []
         self._condition = threading.Condition()
 
     def reply_to_rcpt(self, *replies: str) -> None:
@@ -59,6 +66,10 @@ class SmtpServer:
     def reply_to_data(self, *replies: str) -> None:
         with self._condition:
             self._data_replies.extend(replies)
+
+    def answer_data_late(self, *seconds: float) -> None:
+        with self._condition:
+            self._data_delays.extend(seconds)
 
     def wait_for(self, count: int, timeout: float = 5.0) -> list[EmailMessage]:
         with self._condition:
@@ -87,6 +98,13 @@ class SmtpServer:
             self.messages.append(message)  # type: ignore[arg-type]
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
             self._condition.notify_all()
+            delay = self._data_delays.pop(0) if self._data_delays else 0.0
+        if delay:
+            with self._condition:
+                self.late_peers.append(session.peer)
+            await asyncio.sleep(delay)
+            with self._condition:
+                self.late_peers.remove(session.peer)
         return "250 Message accepted"
 
     def _next_reply(self, replies: list[str]) -> str | None:
@@ -106,7 +124,7 @@ def smtp_server(settings: Any) -> Iterator[SmtpServer]:
     server = SmtpServer(host, free_port(host))
     controller = Controller(server, hostname=host, port=server.port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "insigne.mail.backends.SmtpBackend"
     settings.EMAIL_HOST = host
     settings.EMAIL_PORT = server.port
     settings.EMAIL_HOST_USER = ""

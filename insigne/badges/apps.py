@@ -12,3 +12,8 @@ class BadgesConfig(AppConfig):
     name = "insigne.badges"
     label = "credentials"
     verbose_name = "Badges"
+
+    def ready(self) -> None:
+        # Django's way to register at start-up (models are loaded only now): the
+        # system check that the programme's badge class exists.
+        from insigne.badges import programme  # noqa: F401

@@ -1,18 +1,30 @@
 """The Service Civique programme: the badge class every validated claim awards.
 
-Its text is the programme's, not demo data: ``python manage.py setup_programme``
-creates it in production (once; staff may then edit it in the admin), and the
-demo loads the same. The description is generated per volunteer from the
-placeholders ``{given_name}``, ``{family_name}``, ``{host_name}``, ``{domain}``,
-``{start_date}``, ``{end_date}``, ``{months}`` and ``{title}`` (FAQ §9).
+Its text is the programme's, not demo data: a data migration creates it at
+``migrate`` (``credentials/0002``), ``python manage.py setup_programme`` creates it
+again should it have been deleted (staff may edit it in the admin; an existing
+class is left alone), and the demo loads the same. A system check
+(``check_programme`` below) fails while it is missing. The description is
+generated per volunteer from the placeholders ``{given_name}``, ``{family_name}``,
+``{host_name}``, ``{domain}``, ``{start_date}``, ``{end_date}``, ``{months}`` and
+``{title}`` (FAQ §9).
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from django.core import checks
+from django.db import DatabaseError, connection
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils.translation import gettext as _
 
 from insigne.badges.models import BadgeClass
 from insigne.openbadges import images
 
 SLUG = "service-civique"
+# The data migration that creates the class; before it has run, its absence is normal.
+CREATED_BY = ("credentials", "0004_service_civique_programme")
 NAME = "Volontaire du Service Civique"
 DESCRIPTION = (
     "{given_name} {family_name} a accompli une mission de Service Civique de {months} mois, "
@@ -64,19 +76,43 @@ COMPETENCIES: list[dict[str, str]] = [
 ]
 
 
+def programme_fields() -> dict[str, object]:
+    """The badge class as the programme defines it, default medal included."""
+    return {
+        "name": NAME,
+        "description_template": DESCRIPTION,
+        "criteria": CRITERIA,
+        "competencies": COMPETENCIES,
+        "image": images.default_badge_png(),
+        "image_svg": images.DEFAULT_BADGE_SVG,
+    }
+
+
 def ensure_programme() -> tuple[BadgeClass, bool]:
     """The programme's badge class, created with the default medal when absent.
 
     An existing class is left as staff edited it.
     """
-    return BadgeClass.objects.get_or_create(
-        slug=SLUG,
-        defaults={
-            "name": NAME,
-            "description_template": DESCRIPTION,
-            "criteria": CRITERIA,
-            "competencies": COMPETENCIES,
-            "image": images.default_badge_png(),
-            "image_svg": images.DEFAULT_BADGE_SVG,
-        },
-    )
+    return BadgeClass.objects.get_or_create(slug=SLUG, defaults=programme_fields())
+
+
+@checks.register(checks.Tags.database)
+def check_programme(**kwargs: Any) -> list[checks.CheckMessage]:
+    """``manage.py check --database default`` fails while the badge class is missing."""
+    try:
+        if CREATED_BY not in MigrationRecorder(connection).applied_migrations():
+            return []  # ``migrate`` is about to create it
+        if BadgeClass.objects.filter(slug=SLUG).exists():
+            return []
+    except DatabaseError:
+        return []  # no database to look at: other checks say so
+    return [
+        checks.Error(
+            _(
+                "Le modèle de badge Service Civique est absent : aucune invitation ne peut "
+                "aboutir à un badge."
+            ),
+            hint=_("Lancez « python manage.py setup_programme »."),
+            id="insigne.E001",
+        )
+    ]

@@ -84,7 +84,9 @@ def claim_facts(
     """Everything the credential of this claim says, as the preview and the signer see it."""
     mission = invitation.mission
     details = current_details(invitation)
-    badge_class = BadgeClass.objects.get(slug=programme.SLUG)
+    # Created by a migration; should it have been deleted since, it comes back as the
+    # programme defines it rather than failing the volunteer's page.
+    badge_class, _created = programme.ensure_programme()
     # Signed text is French whatever the page's language: the domain label in the
     # description must not follow a volunteer who reads the site in English.
     with translation.override("fr"):

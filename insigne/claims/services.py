@@ -21,7 +21,8 @@ from insigne.claims import mails
 from insigne.claims.issuing import ClaimDetails, issue_credential
 from insigne.claims.models import Invitation
 from insigne.claims.tokens import hash_token, looks_like_token, new_token
-from insigne.mail.services import queue_mail
+from insigne.mail.models import MailStatus, OutgoingMail
+from insigne.mail.services import needing_staff, queue_mail
 from insigne.missions.models import Mission
 from insigne.platform.errors import CodedError
 
@@ -126,12 +127,17 @@ def save_draft(invitation: Invitation, details: ClaimDetails) -> None:
 
 @transaction.atomic(durable=True)
 def decline_invitation(invitation: Invitation) -> None:
-    """The volunteer does not want the badge (FAQ §14): the link stops working."""
-    if invitation.validated_at is not None:
+    """The volunteer does not want the badge (FAQ §14): the link stops working.
+
+    Serialised with ``validate_claim`` on the invitation row, so a decline and a
+    validation sent at the same moment end with one of them, never both.
+    """
+    current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if current.validated_at is not None:
         raise ClaimError("already_validated")
-    Invitation.objects.filter(pk=invitation.pk, declined_at=None, validated_at=None).update(
-        declined_at=timezone.now()
-    )
+    if current.declined_at is None:
+        current.declined_at = timezone.now()
+        current.save(update_fields=["declined_at"])
 
 
 @transaction.atomic(durable=True)
@@ -232,6 +238,39 @@ def resend_for_mission(mission: Mission) -> bool:
         Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
         _queue_invitation_mail(invitation, token)
         return True
+
+
+def mission_of(mail: OutgoingMail) -> Mission | None:
+    """The mission a journey mail was about (invitation or badge), if any."""
+    invitation_id = mail.related_id("invitation")
+    if invitation_id is not None:
+        return Mission.objects.filter(invitation__pk=invitation_id).first()
+    credential_id = mail.related_id("credential")
+    if credential_id is not None:
+        return Mission.objects.filter(invitation__credential__pk=credential_id).first()
+    return None
+
+
+def resend_given_up_mail(limit: int = 1000) -> int:
+    """Staff's one action on the banner: every given-up or refused journey mail goes again.
+
+    Their bodies are erased when they are given up, so the mail is built anew
+    (``resend_for_mission``: the badge, or a fresh link); an address refused
+    before is tried again as it now stands (support may have corrected it).
+    Each mail is marked handled, and leaves the banner; return how many went.
+    """
+    resent = 0
+    for mail in needing_staff().order_by("pk")[:limit]:
+        mission = mission_of(mail)
+        if mission is not None:
+            if mail.status == MailStatus.UNDELIVERABLE:
+                Mission.objects.filter(pk=mission.pk).update(email_undeliverable=False)
+            # Its own durable transaction; a crash before the mark below leaves the
+            # mail on the banner, and a second click sends it once more at worst.
+            resent += resend_for_mission(mission)
+        OutgoingMail.objects.filter(pk=mail.pk).update(handled_at=timezone.now())
+    logger.info("staff resent %d given-up mails", resent)
+    return resent
 
 
 @transaction.atomic(durable=True)

@@ -35,6 +35,12 @@ def _open(request: HttpRequest, token: str) -> Invitation | HttpResponse:
     return invitation
 
 
+def _current_page(request: HttpRequest, token: str) -> HttpResponse:
+    """What the link shows now that another request changed it (double click, two tabs)."""
+    state = _open(request, token)
+    return state if isinstance(state, HttpResponse) else redirect("claim", token)
+
+
 @require_http_methods(["GET", "POST"])
 def claim(request: HttpRequest, token: str) -> HttpResponse:
     invitation = _open(request, token)
@@ -44,7 +50,10 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
     details = current_details(invitation)
     form = ClaimForm(request.POST if request.method == "POST" else None, initial=details.__dict__)
     if request.method == "POST" and form.is_valid():
-        services.save_draft(invitation, ClaimDetails(**form.cleaned_data))
+        try:
+            services.save_draft(invitation, ClaimDetails(**form.cleaned_data))
+        except services.ClaimError:
+            return _current_page(request, token)
         return redirect("claim_preview", token)
     return render(
         request,
@@ -60,7 +69,10 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         return invitation
     form = ValidateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        credential = services.validate_claim(invitation)
+        try:
+            credential = services.validate_claim(invitation)
+        except services.ClaimError:  # declined (or corrected) meanwhile
+            return _current_page(request, token)
         messages.success(
             request, _("Votre badge est prêt. Nous vous l'envoyons aussi par courriel.")
         )
@@ -78,7 +90,10 @@ def decline(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(invitation, HttpResponse):
         return invitation
     if request.method == "POST":
-        services.decline_invitation(invitation)
+        try:
+            services.decline_invitation(invitation)
+        except services.ClaimError:  # validated meanwhile: the badge page
+            return _current_page(request, token)
         return render(request, "claims/declined.html", {"token": token, "just_declined": True})
     return render(request, "claims/decline_confirm.html", {"token": token})
 

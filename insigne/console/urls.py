@@ -7,4 +7,5 @@ urlpatterns = [
     path("console/missions/<int:pk>/", views.mission_detail, name="console_mission"),
     path("console/missions/<int:pk>/renvoyer/", views.mission_resend, name="console_resend"),
     path("console/missions/<int:pk>/adresse/", views.mission_address, name="console_address"),
+    path("console/courriels/renvoyer/", views.mail_retry, name="console_mail_retry"),
 ]

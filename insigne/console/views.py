@@ -9,7 +9,10 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from insigne.claims import services
@@ -104,6 +107,26 @@ def mission_resend(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     return redirect("console_mission", pk=pk)
+
+
+@staff_member_required
+@require_POST
+def mail_retry(request: HttpRequest) -> HttpResponse:
+    """The banner's button: send again every given-up mail and refused address."""
+    count = services.resend_given_up_mail()
+    messages.success(
+        request,
+        ngettext("%(count)d courriel renvoyé.", "%(count)d courriels renvoyés.", count)
+        % {"count": count},
+    )
+    return redirect(back_to_console(request))
+
+
+def back_to_console(request: HttpRequest) -> str:
+    """Back to the console page the button was on, or the support page."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()})
+    return target if allowed and target.startswith("/console/") else reverse("console_support")
 
 
 @staff_member_required

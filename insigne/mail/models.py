@@ -3,11 +3,16 @@
 Mail is a side effect of a committed transaction: a service creates an
 ``OutgoingMail`` row and the sending task picks it up after the commit. The row
 is the retry state (attempts, next attempt, last error), so a worker that
-restarts or a second worker never sends a mail twice.
+restarts or a second worker never sends a mail twice. A mail being sent carries
+a lease (``lease_expires_at``): should its worker die, the mail becomes sendable
+again by any worker once the lease is over, with the same ``Message-ID``.
 """
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +44,12 @@ class OutgoingMail(models.Model):
     last_error = models.CharField(_("dernière erreur"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(_("fin du bail d'envoi"), null=True, blank=True)
+    # First temporary failure of the current run of tries: the give-up horizon counts from it.
+    failing_since = models.DateTimeField(_("en échec depuis"), null=True, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    # A given-up or refused mail that staff dealt with (retried): no longer in the banner.
+    handled_at = models.DateTimeField(_("traité le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("courriel sortant")
@@ -49,6 +59,13 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """The same ``Message-ID`` at every try, so a resent copy is recognisable."""
+        domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "insigne.invalid"
+        stamp = int(self.created_at.timestamp()) if self.created_at else 0
+        return f"<mail-{self.pk}.{stamp}@{domain}>"
 
     def related_id(self, prefix: str) -> int | None:
         """The id in ``related_key`` when it is ``"<prefix>:<id>"``, else None."""

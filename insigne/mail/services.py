@@ -8,10 +8,13 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from insigne.mail.models import MailStatus, OutgoingAttachment, OutgoingMail
 from insigne.mail.tasks import send_outgoing_mail
@@ -20,6 +23,10 @@ logger = logging.getLogger(__name__)
 
 # (filename, content, mimetype), e.g. ("badge.png", b"\x89PNG...", "image/png")
 Attachment = tuple[str, bytes, str]
+
+# Given-up and refused mails stay in the staff's banner until they are dealt with.
+NEEDS_STAFF = (MailStatus.FAILED, MailStatus.UNDELIVERABLE)
+SUMMARY_KEPT = 2 * 24 * 3600  # seconds the "summary sent today" mark is kept
 
 # A mail still waiting this long after its due time lost its task (a worker or a
 # web process died between the commit and the enqueue): the sweep queues it again.
@@ -75,19 +82,53 @@ def render_mail(template: str, context: dict[str, object]) -> tuple[str, str]:
 
 
 def requeue_overdue_mail() -> int:
-    """Queue again the mails whose task was lost; return how many.
+    """Queue again the mails whose task was lost, and those whose sender died; return how many.
 
     Safe to run often and from several workers: the sending task claims each
     mail with a conditional update, so a duplicate task sends nothing.
     """
-    limit = timezone.now() - OVERDUE_AFTER
-    overdue = OutgoingMail.objects.filter(
-        Q(status=MailStatus.PENDING, created_at__lt=limit)
-        | Q(status=MailStatus.FAILED_TEMPORARY, next_attempt_at__lt=limit)
-    ).values_list("pk", flat=True)
+    now = timezone.now()
+    limit = now - OVERDUE_AFTER
+    lost = Q(status=MailStatus.PENDING, created_at__lt=limit) | Q(
+        status=MailStatus.FAILED_TEMPORARY, next_attempt_at__lt=limit
+    )
+    abandoned = Q(status=MailStatus.SENDING, lease_expires_at__lt=now)
+    overdue = OutgoingMail.objects.filter(lost | abandoned).values_list("pk", flat=True)
     ids = list(overdue[:500])
     for mail_id in ids:
         send_outgoing_mail.enqueue(mail_id)
     if ids:
         logger.warning("%d overdue mails queued again", len(ids))
     return len(ids)
+
+
+def needing_staff() -> QuerySet[OutgoingMail]:
+    """Given-up mails and refused addresses nobody has dealt with yet."""
+    return OutgoingMail.objects.filter(status__in=NEEDS_STAFF, handled_at=None)
+
+
+def staff_counts() -> dict[str, int]:
+    """``{"failed": n, "undeliverable": m}`` for the banner and the daily summary."""
+    counts = dict(needing_staff().order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in NEEDS_STAFF}
+
+
+def send_daily_summary() -> bool:
+    """Mail ``SUPPORT_EMAIL`` what awaits staff, once a day whatever the number of
+    workers (the first to mark the date in the shared cache sends it); nothing
+    when nothing awaits. Counts and a link only: no address leaves in it."""
+    counts = staff_counts()
+    if not any(counts.values()):
+        return False
+    if not cache.add(f"insigne:mail-summary:{timezone.localdate()}", True, SUMMARY_KEPT):
+        return False
+    with translation.override("fr"):
+        text = _(
+            "Courriels donnés pour perdus : %(failed)d abandonné(s) après tous les essais, "
+            "%(undeliverable)d refusé(s) par le serveur du destinataire.\n\n"
+            "Pour les renvoyer en une fois, ou corriger une adresse : %(url)s\n"
+        ) % {**counts, "url": settings.SITE_URL + reverse("console_support")}
+        subject = _("Insigne : courriels à reprendre")
+    queue_mail(kind="staff-summary", to=settings.SUPPORT_EMAIL, subject=subject, text=text)
+    logger.info("daily mail summary queued: %s", counts)
+    return True

@@ -1,9 +1,19 @@
 """The sending task: claim, send, and record the outcome with retries.
 
 Temporary failures (4xx replies, refused connections, timeouts) are retried
-after 1 min, 5 min, 30 min, 2 h and 6 h, then the mail is given up as
-``failed``. Permanent refusals (5xx on the recipient or the message) make it
-``undeliverable`` at once. Logs carry the mail id and kind, never an address.
+after the delays of ``MAIL_RETRY_DELAYS`` (by default 1 min, 5 min, 30 min, 2 h,
+then every 6 h) until ``MAIL_GIVE_UP_AFTER`` (72 h) after the first failure; then
+the mail is given up as ``failed``. Permanent refusals (5xx on the recipient or
+the message) make it ``undeliverable`` at once. Logs carry the mail id and kind,
+never an address.
+
+The claim gives the worker a lease of ``MAIL_LEASE`` seconds: a mail whose
+worker died while sending is sendable again once the lease is over. Every try
+carries the mail's own ``Message-ID``. The one window left is SMTP's: between
+the relay's "250" and the commit that records it, a worker that dies makes the
+mail go a second time (same ``Message-ID``) after the lease. The outcome is
+recorded right after the reply, before QUIT, and a database that is away at
+that moment is waited for rather than taken for a failed send.
 """
 
 from __future__ import annotations
@@ -13,27 +23,26 @@ import enum
 import logging
 import re
 import smtplib
+import time
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import DatabaseError, close_old_connections, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks import task
 
+from insigne.mail.backends import OutcomeUnknown
 from insigne.mail.models import MailStatus, OutgoingMail
 from insigne.mail.signals import mail_failed, mail_sent, mail_undeliverable
 
 logger = logging.getLogger(__name__)
 
-BACKOFF = (
-    dt.timedelta(minutes=1),
-    dt.timedelta(minutes=5),
-    dt.timedelta(minutes=30),
-    dt.timedelta(hours=2),
-    dt.timedelta(hours=6),
-)
+# Waiting for the database to record a sent mail: 1 s, 2 s, 4 s… at most this.
+RECORD_BACKOFF_MAX = 30.0
 _ADDRESS = re.compile(r"[^\s<>\"']+@[^\s<>\"']+")
 
 
@@ -48,35 +57,56 @@ def send_outgoing_mail(mail_id: int) -> str:
     mail = _claim(mail_id)
     if mail is None:
         return "skipped"
+    connection = get_connection()
     try:
-        build_message(mail).send()
+        connection.open()
+        connection.send_messages([build_message(mail, connection)])
     except Exception as exc:  # any failure is recorded on the row, then retried or not
+        _close_quietly(connection)
         return _record_failure(mail, exc)
-    _finish(mail, MailStatus.SENT, "", mail_sent, sent_at=timezone.now())
+    _record_sent(mail)  # before QUIT: the window between "250" and the record stays short
+    _close_quietly(connection)
     return "sent"
+
+
+def sendable(now: dt.datetime) -> Q:
+    """Mails a worker may take now: due ones, and those whose sender's lease is over."""
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    waiting = Q(status__in=[MailStatus.PENDING, MailStatus.FAILED_TEMPORARY]) & due
+    return waiting | Q(status=MailStatus.SENDING, lease_expires_at__lt=now)
+
+
+def lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.MAIL_LEASE)
 
 
 def _claim(mail_id: int) -> OutgoingMail | None:
     """Take the mail with one conditional UPDATE: 0 rows means someone else has it."""
     now = timezone.now()
-    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    claimed = OutgoingMail.objects.filter(
-        due, id=mail_id, status__in=[MailStatus.PENDING, MailStatus.FAILED_TEMPORARY]
-    ).update(status=MailStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    claimed = OutgoingMail.objects.filter(sendable(now), id=mail_id).update(
+        status=MailStatus.SENDING,
+        claimed_at=now,
+        lease_expires_at=now + lease(),
+        attempts=F("attempts") + 1,
+    )
     if not claimed:
         logger.info("mail %s not claimed (already taken, done or not due)", mail_id)
         return None
     return OutgoingMail.objects.prefetch_related("attachments").get(id=mail_id)
 
 
-def build_message(mail: OutgoingMail) -> EmailMultiAlternatives:
+def build_message(
+    mail: OutgoingMail, connection: BaseEmailBackend | None = None
+) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[mail.to],
-        # RFC 3834: tells auto-responders not to answer an automatic message.
-        headers={"Auto-Submitted": "auto-generated"},
+        connection=connection,
+        # RFC 3834: tells auto-responders not to answer an automatic message. The
+        # Message-ID is the mail's own, so a copy sent again is recognisable.
+        headers={"Auto-Submitted": "auto-generated", "Message-ID": mail.message_id},
     )
     if mail.html_body:
         message.attach_alternative(mail.html_body, "text/html")
@@ -99,7 +129,9 @@ def classify(exc: BaseException) -> Outcome:
 
 def describe(exc: BaseException) -> str:
     """A short error text for the row, with any address in it masked."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+    if isinstance(exc, OutcomeUnknown):
+        text = f"issue inconnue, nouvel essai avec le même Message-ID : {exc}"
+    elif isinstance(exc, smtplib.SMTPRecipientsRefused):
         text = "; ".join(f"{code} {_decode(msg)}" for code, msg in exc.recipients.values())
     elif isinstance(exc, smtplib.SMTPResponseException):
         text = f"{exc.smtp_code} {_decode(exc.smtp_error)}"
@@ -112,13 +144,49 @@ def _decode(value: bytes | str) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    """QUIT and close; a relay that fails to say goodbye changes nothing to the outcome."""
+    try:
+        connection.close()
+    except Exception as exc:  # noqa: BLE001 - the outcome is already decided
+        logger.info("closing the SMTP connection failed: %s", type(exc).__name__)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """The wait after the ``attempts``-th try failed; the last delay repeats."""
+    delays = settings.MAIL_RETRY_DELAYS
+    return dt.timedelta(seconds=delays[min(attempts, len(delays)) - 1])
+
+
+def _record_sent(mail: OutgoingMail) -> None:
+    """Record the delivery, waiting out a database restart: the mail is out, it must
+    not be taken for a failure (and sent again) because the database was away."""
+    pause = 1.0
+    while True:
+        try:
+            _finish(mail, MailStatus.SENT, "", mail_sent, sent_at=timezone.now())
+            return
+        except DatabaseError as exc:
+            logger.warning(
+                "mail %s sent, not yet recorded (%s); next try in %.0f s",
+                mail.pk,
+                type(exc).__name__,
+                pause,
+            )
+            close_old_connections()
+            time.sleep(pause)
+            pause = min(pause * 2, RECORD_BACKOFF_MAX)
+
+
 def _record_failure(mail: OutgoingMail, exc: Exception) -> str:
     error = describe(exc)
     if classify(exc) is Outcome.PERMANENT:
         logger.warning("mail %s (%s) undeliverable: %s", mail.pk, mail.kind, error)
         _finish(mail, MailStatus.UNDELIVERABLE, error, mail_undeliverable)
         return "undeliverable"
-    if mail.attempts > len(BACKOFF):
+    now = timezone.now()
+    failing_since = mail.failing_since or now
+    if now - failing_since >= dt.timedelta(seconds=settings.MAIL_GIVE_UP_AFTER):
         logger.error("mail %s (%s) given up after %d attempts", mail.pk, mail.kind, mail.attempts)
         _finish(mail, MailStatus.FAILED, error, mail_failed)
         return "failed"
@@ -127,13 +195,18 @@ def _record_failure(mail: OutgoingMail, exc: Exception) -> str:
 
 
 def _schedule_retry(mail: OutgoingMail, error: str) -> None:
-    run_after = timezone.now() + BACKOFF[mail.attempts - 1]
+    now = timezone.now()
+    run_after = now + retry_delay(mail.attempts)
     logger.warning("mail %s (%s) temporary failure, retry at %s", mail.pk, mail.kind, run_after)
     # One transaction: with the database task backend the retry task and the new
     # state are written together, so a crash cannot leave a retry without a task.
     with transaction.atomic():
         OutgoingMail.objects.filter(pk=mail.pk).update(
-            status=MailStatus.FAILED_TEMPORARY, next_attempt_at=run_after, last_error=error
+            status=MailStatus.FAILED_TEMPORARY,
+            next_attempt_at=run_after,
+            last_error=error,
+            lease_expires_at=None,
+            failing_since=Coalesce(F("failing_since"), now),
         )
         if send_outgoing_mail.get_backend().supports_defer:
             send_outgoing_mail.using(run_after=run_after).enqueue(mail.pk)
@@ -154,6 +227,7 @@ def _finish(mail: OutgoingMail, status: str, error: str, signal: Signal, **field
             status=status,
             last_error=error,
             next_attempt_at=None,
+            lease_expires_at=None,
             text_body="",
             html_body="",
             **fields,

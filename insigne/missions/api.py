@@ -68,11 +68,13 @@ def token_required(view: View) -> View:
 @token_required
 def missions_import(request: HttpRequest) -> HttpResponse:
     try:
-        body = json.loads(request.body)
+        body = json.loads(request.body, parse_constant=_no_constant)
     except RequestDataTooBig:
         return error(413, "body_too_large", "Corps de requête trop volumineux.")
     except (ValueError, UnicodeDecodeError):
         return error(400, "invalid_json", "Le corps de la requête n'est pas du JSON valide.")
+    except RecursionError:
+        return error(400, "invalid_json", "Le corps de la requête est imbriqué trop profondément.")
     if not isinstance(body, list):
         return error(400, "list_expected", "Une liste JSON d'objets mission est attendue.")
     if len(body) > MAX_ROWS:
@@ -81,6 +83,11 @@ def missions_import(request: HttpRequest) -> HttpResponse:
         )
     result = import_missions(validate_rows(rows_from_objects(body)), "api")
     return JsonResponse(summary(result))
+
+
+def _no_constant(name: str) -> object:
+    """``NaN`` and ``Infinity`` are not JSON (RFC 8259), though Python reads them."""
+    raise ValueError(name)
 
 
 def summary(result: MissionImport) -> dict[str, object]:

@@ -8,8 +8,13 @@ One row per mission, a header row first (column order free)::
 
 Decisions, so that the agency knows what happens to each row:
 
-* Encoding: UTF-8 (with or without BOM) is tried strictly first, then
-  Windows-1252 (what spreadsheet software writes on French Windows).
+* Encoding: a UTF-16 or UTF-32 byte-order mark (or UTF-16 without one, told
+  by its zero bytes) is followed. Otherwise UTF-8 (with or without BOM) is
+  tried strictly on the whole file; when that fails, each line is read in
+  UTF-8 if it can be, else in Windows-1252 (what spreadsheet software writes
+  on French Windows), so a UTF-8 file with a few pasted Windows-1252 rows is
+  read correctly and a warning names those lines. A line readable in neither
+  rejects its row with that reason (the whole file when it is the header).
 * Separator: ``;`` or ``,``, whichever the header line uses more.
 * Header names are compared without case, accents or surrounding spaces. The
   columns in ``REQUIRED_COLUMNS`` must be there, or the whole file is refused.
@@ -17,9 +22,12 @@ Decisions, so that the agency knows what happens to each row:
   that already exist (and empty on new ones). Unknown columns are ignored and
   reported as warnings, so a misspelt optional column is noticed.
 * Values are trimmed. A value holding a control character (tab, line break
-  inside quotes, NUL, …) rejects its row: such bytes are corruption, not
-  names. Everything else is kept as text, markup, right-to-left scripts and
-  emoji included; escaping is the templates' job.
+  inside quotes, NUL, …) or half of a UTF-16 surrogate pair (possible in
+  JSON) rejects its row: such bytes are corruption, not names. Dates must
+  lie between ``EARLIEST_DATE`` and ``LATEST_DATE``. Reports show NUL and
+  surrogates as escapes (backslash, ``u``, four hex digits), so any row can be
+  stored in the report. Everything else is kept as text, markup,
+  right-to-left scripts and emoji included; escaping is the templates' job.
 * Entirely blank lines are skipped (they hold no mission). Every other line
   is either imported or reported with its physical line number (header = 1),
   the column and the reason, in French.
@@ -32,10 +40,12 @@ as keys (``RawRow.line`` is then the position in the list, from 1).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import functools
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -88,6 +98,13 @@ MAX_LENGTHS = {
 }
 # Kept in an error report, so that a 1 MB cell does not become a 1 MB report.
 RAW_VALUE_LIMIT = 500
+# How deep a JSON value is copied into a report, and how many items of a list or object.
+RAW_DEPTH_LIMIT, RAW_ITEMS_LIMIT = 4, 20
+# Plausible mission dates: the programme began in 2010; anything outside is a typo
+# (and year 9999 would overflow the eligibility arithmetic).
+EARLIEST_DATE, LATEST_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+# Lines named in the mixed-encoding warning, at most.
+NAMED_LINES_LIMIT = 20
 
 Value = str | dt.date | None
 
@@ -151,21 +168,83 @@ class CsvFile:
     warnings: list[RowError] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    # Physical lines (header = 1) read in neither UTF-8 nor Windows-1252.
+    unreadable_lines: frozenset[int] = frozenset()
+    warnings: tuple[RowError, ...] = ()
+
+
 # --- reading -------------------------------------------------------------------------
 
+_UNREADABLE_FILE = "Encodage non reconnu : enregistrez le fichier en UTF-8 (ou Windows-1252)."
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
-def decode(data: bytes) -> str:
-    """UTF-8 (BOM or not) strictly first, else Windows-1252."""
+
+def decode(data: bytes) -> Decoded:
+    """The file's text; see the module docstring for the order of the encodings tried."""
+    wide = _wide_encoding(data)
+    if wide is not None:
+        try:
+            return Decoded(data.decode(wide).removeprefix("\ufeff"))
+        except UnicodeDecodeError as exc:
+            raise FileRejected(
+                f"Encodage non reconnu : le fichier semble en {wide.upper()} mais ses octets "
+                f"sont invalides à partir de l'octet {exc.start}. Enregistrez-le en UTF-8."
+            ) from exc
     try:
-        return data.decode("utf-8-sig")
+        return Decoded(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise FileRejected(
-            "Encodage non reconnu : enregistrez le fichier en UTF-8 (ou Windows-1252)."
-        ) from exc
+        return _decode_by_line(data)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    # No BOM: ASCII text in UTF-16 has a zero byte in every other position.
+    head = data[:200]
+    if len(head) >= 4 and head.count(0) * 3 >= len(head):
+        return "utf-16-le" if head[1] == 0 and head[0] != 0 else "utf-16-be"
+    return None
+
+
+def _decode_by_line(data: bytes) -> Decoded:
+    """Each line in UTF-8 when it is valid UTF-8, else in Windows-1252."""
+    parts: list[str] = []
+    utf8_accents = False
+    cp1252_lines: list[int] = []
+    unreadable: set[int] = set()
+    for number, line in enumerate(data.splitlines(keepends=True), start=1):
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+            utf8_accents = utf8_accents or not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                text = line.decode("cp1252")
+                cp1252_lines.append(number)
+            except UnicodeDecodeError:
+                if number == 1:
+                    raise FileRejected(_UNREADABLE_FILE) from None
+                text = line.decode("cp1252", errors="replace")
+                unreadable.add(number)
+        parts.append(text)
+    warnings: tuple[RowError, ...] = ()
+    if utf8_accents and cp1252_lines:
+        named = ", ".join(str(n) for n in cp1252_lines[:NAMED_LINES_LIMIT])
+        more = " …" if len(cp1252_lines) > NAMED_LINES_LIMIT else ""
+        reason = (
+            f"encodage mêlé : {len(cp1252_lines)} ligne(s) en Windows-1252 dans un fichier "
+            f"UTF-8 (lignes {named}{more}), lues en Windows-1252 ; vérifiez-y les accents"
+        )
+        warnings = (RowError(cp1252_lines[0], "", reason),)
+    return Decoded("".join(parts), frozenset(unreadable), warnings)
 
 
 def sniff_separator(text: str) -> str:
@@ -186,7 +265,8 @@ def fold(text: str) -> str:
 
 def read_csv(data: bytes) -> CsvFile:
     """Decode, check the header and return the rows lazily. Raises ``FileRejected``."""
-    text = decode(data)
+    decoded = decode(data)
+    text = decoded.text
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(text))
     try:
         header = next(reader, None)
@@ -196,18 +276,19 @@ def read_csv(data: bytes) -> CsvFile:
         raise FileRejected("Le fichier est vide : la ligne d'en-tête est absente.")
     columns = [normalise_name(cell) for cell in header]
     check_header(columns)
-    warnings = [
-        RowError(1, name, "colonne inconnue, ignorée")
+    warnings = list(decoded.warnings) + [
+        RowError(1, _clip(name), "colonne inconnue, ignorée")
         for name in columns
         if name not in COLUMNS and name
     ]
-    return CsvFile(columns, _rows(reader, columns), warnings)
+    return CsvFile(columns, _rows(reader, columns, decoded.unreadable_lines), warnings)
 
 
 def check_header(columns: list[str]) -> None:
     doubles = sorted({c for c in columns if c and columns.count(c) > 1})
     if doubles:
-        raise FileRejected(f"Colonne en double dans l'en-tête : {', '.join(doubles)}.")
+        named = ", ".join(_clip(name) for name in doubles)
+        raise FileRejected(f"Colonne en double dans l'en-tête : {named}.")
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise FileRejected(
@@ -224,7 +305,9 @@ class _Reader(Protocol):
     def __iter__(self) -> _Reader: ...
 
 
-def _rows(reader: _Reader, columns: list[str]) -> Iterator[RawRow]:
+def _rows(
+    reader: _Reader, columns: list[str], unreadable: frozenset[int] = frozenset()
+) -> Iterator[RawRow]:
     previous_end = 1  # physical line where the previous record ended (header = 1)
     while True:
         line = previous_end + 1
@@ -239,12 +322,24 @@ def _rows(reader: _Reader, columns: list[str]) -> Iterator[RawRow]:
         previous_end = reader.line_num
         if not any(cell.strip() for cell in cells):
             continue
+        if unreadable and not unreadable.isdisjoint(range(line, previous_end + 1)):
+            yield _undecodable(line, previous_end, cells)
+            continue
         yield _raw_row(line, cells, columns, previous_end)
 
 
 def _unreadable(line: int, detail: str) -> RawRow:
     reason = "ligne illisible (guillemets mal fermés ou valeur trop longue)"
     return RawRow(line, {}, (RowError(line, "", reason),), detail)
+
+
+def _undecodable(line: int, end: int, cells: list[str]) -> RawRow:
+    where = f"ligne {line}" if end == line else f"lignes {line} à {end}"
+    reason = (
+        f"octets illisibles en UTF-8 comme en Windows-1252 ({where}) : "
+        "enregistrez le fichier en UTF-8"
+    )
+    return RawRow(line, {}, (RowError(line, "", reason),), [_clip(c) for c in cells])
 
 
 def _raw_row(line: int, cells: list[str], columns: list[str], end: int) -> RawRow:
@@ -258,8 +353,39 @@ def _raw_row(line: int, cells: list[str], columns: list[str], end: int) -> RawRo
     )
 
 
-def _clip(value: str) -> str:
-    return value if len(value) <= RAW_VALUE_LIMIT else value[:RAW_VALUE_LIMIT] + "…"
+def _clip(value: str, limit: int = RAW_VALUE_LIMIT) -> str:
+    """``value`` fit for a report: at most ``limit`` characters, NUL and surrogates
+    escaped (no database stores them in text)."""
+    value = value if len(value) <= limit else value[:limit] + "…"
+    return _UNSTORABLE.sub(_escape, value) if _UNSTORABLE.search(value) else value
+
+
+def safe_text(value: str, limit: int) -> str:
+    """A name given by the uploader (file name), fit for a text column of ``limit``."""
+    return _clip(value, limit - 1)
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def _reportable(value: object, depth: int = 0) -> object:
+    """A JSON value as a report keeps it: strings clipped, containers bounded."""
+    if isinstance(value, str):
+        return _clip(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, list | dict) and depth >= RAW_DEPTH_LIMIT:
+        return "…"
+    if isinstance(value, list):
+        return [_reportable(item, depth + 1) for item in value[:RAW_ITEMS_LIMIT]]
+    if isinstance(value, dict):
+        items = list(value.items())[:RAW_ITEMS_LIMIT]
+        return {_clip(str(k)): _reportable(v, depth + 1) for k, v in items}
+    return value
 
 
 def rows_from_objects(objects: list[object]) -> Iterator[RawRow]:
@@ -267,7 +393,7 @@ def rows_from_objects(objects: list[object]) -> Iterator[RawRow]:
     for index, item in enumerate(objects, start=1):
         if not isinstance(item, dict):
             problem = RowError(index, "", "objet JSON attendu")
-            yield RawRow(index, {}, (problem,), _clip(repr(item)))
+            yield RawRow(index, {}, (problem,), _reportable(item))
             continue
         yield _object_row(index, item)
 
@@ -277,15 +403,14 @@ def _object_row(index: int, item: Mapping[str, object]) -> RawRow:
     problems = []
     for key, value in item.items():
         if key not in COLUMNS:
-            problems.append(RowError(index, str(key), "champ inconnu"))
+            problems.append(RowError(index, _clip(str(key)), "champ inconnu"))
         elif value is None:
             values[key] = ""
         elif isinstance(value, str):
             values[key] = value
         else:
             problems.append(RowError(index, key, "texte attendu"))
-    raw = {str(k): _clip(v) if isinstance(v, str) else v for k, v in item.items()}
-    return RawRow(index, values, tuple(problems), raw)
+    return RawRow(index, values, tuple(problems), _reportable(item))
 
 
 # --- validating ----------------------------------------------------------------------
@@ -294,8 +419,10 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _FR_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 _EXTERNAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 _DEPARTEMENT = re.compile(r"(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-8]|98[4-9])")
-# Unicode category Cc exactly: C0 controls, DEL and C1 controls.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Unicode category Cc exactly: C0 controls, DEL and C1 controls; then lone surrogates
+# (category Cs), which JSON can carry but no database can store.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _email_validator = EmailValidator()
 
 
@@ -354,7 +481,10 @@ class _RowChecker:
     def text(self, column: str, text: str) -> str | None:
         value = text.strip()
         if self.has_control and _CONTROL.search(value):
-            self.fail(column, "caractère de contrôle interdit (tabulation, saut de ligne…)")
+            if _SURROGATE.search(value):
+                self.fail(column, "caractère invalide (moitié d'une paire UTF-16)")
+            else:
+                self.fail(column, "caractère de contrôle interdit (tabulation, saut de ligne…)")
             return None
         limit = MAX_LENGTHS.get(column)
         if limit and len(value) > limit:
@@ -396,9 +526,15 @@ def parse_date(value: str) -> dt.date:
     else:
         raise ValueError(f"date illisible « {_clip(value)} » : AAAA-MM-JJ ou JJ/MM/AAAA attendu")
     try:
-        return dt.date(year, month, day)
+        day_ = dt.date(year, month, day)
     except ValueError:
         raise ValueError(f"date impossible « {value} »") from None
+    if not EARLIEST_DATE <= day_ <= LATEST_DATE:
+        raise ValueError(
+            f"date hors de la période admise « {value} » : entre le "
+            f"{EARLIEST_DATE:%d/%m/%Y} et le {LATEST_DATE:%d/%m/%Y}"
+        )
+    return day_
 
 
 def optional_date(value: str) -> dt.date | None:

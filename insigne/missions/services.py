@@ -17,7 +17,7 @@ from itertools import islice
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from insigne.missions import eligibility
@@ -28,6 +28,7 @@ from insigne.missions.csv_format import (
     RejectedRow,
     RowError,
     read_csv,
+    safe_text,
     validate_rows,
 )
 from insigne.missions.models import EndReason, Mission, MissionImport
@@ -37,6 +38,8 @@ BATCH_SIZE = 2000
 ELIGIBILITY_FIELDS = frozenset({"start_date", "actual_end_date", "end_reason"})
 _COLUMN_OF = {name: column for column, name in COLUMNS.items()}
 ISSUED_REASON = "badge déjà émis : la mission n'est pas modifiée"
+DATABASE_REASON = "valeur refusée par la base de données : ligne non importée"
+_FILENAME_LENGTH = MissionImport._meta.get_field("filename").max_length or 255
 
 Progress = Callable[[int], None]
 
@@ -85,7 +88,7 @@ def import_csv(
     except FileRejected as exc:
         return MissionImport.objects.create(
             source=source,
-            filename=filename,
+            filename=safe_text(filename, _FILENAME_LENGTH),
             failure=exc.message,
             uploaded_by=uploaded_by,
             finished_at=timezone.now(),
@@ -119,10 +122,26 @@ def _import_batch(batch: list[MissionRow | RejectedRow], tally: _Tally) -> None:
     # A concurrent import may create one of our missions between the read and the
     # insert; the unique constraint then fails the batch, and a second pass sees it.
     try:
-        outcome = _write_batch(valid)
-    except IntegrityError:
-        outcome = _write_batch(valid)
+        try:
+            outcome = _write_batch(valid)
+        except IntegrityError:
+            outcome = _write_batch(valid)
+    except DatabaseError:
+        # Validation should have caught it; whatever the database still refuses
+        # rejects its own row, not the batch nor the import.
+        _write_one_by_one(valid, tally)
+        return
     outcome.add_to(tally)
+
+
+def _write_one_by_one(rows: list[MissionRow], tally: _Tally) -> None:
+    for row in rows:
+        try:
+            _write_batch([row]).add_to(tally)
+        except DatabaseError:
+            tally.rejected += 1
+            error = RowError(row.line, "", DATABASE_REASON).as_dict()
+            tally.errors.append(error | {"raw": {"identifiant_mission": row.external_id}})
 
 
 @dataclass
@@ -279,7 +298,7 @@ def _issued_warning(row: MissionRow, changes: set[str]) -> dict[str, object]:
 def _record(tally: _Tally, source: str, filename: str, uploaded_by: User | None) -> MissionImport:
     return MissionImport.objects.create(
         source=source,
-        filename=filename[:255],
+        filename=safe_text(filename, _FILENAME_LENGTH),
         uploaded_by=uploaded_by,
         read=tally.read,
         created=tally.created,

@@ -7,9 +7,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 BACKENDS = {
-    "smtp": "django.core.mail.backends.smtp.EmailBackend",
-    "smtp+tls": "django.core.mail.backends.smtp.EmailBackend",
-    "smtp+ssl": "django.core.mail.backends.smtp.EmailBackend",
+    "smtp": "insigne.mail.backends.SmtpBackend",
+    "smtp+tls": "insigne.mail.backends.SmtpBackend",
+    "smtp+ssl": "insigne.mail.backends.SmtpBackend",
     "console": "django.core.mail.backends.console.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
 }

@@ -2,14 +2,45 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.urls import reverse
 
 from insigne.badges.models import BadgeClass
+from insigne.badges.programme import NAME, SLUG
 from insigne.openbadges.images import check_badge_image
+from tests.claims.helpers import invite
 
 pytestmark = pytest.mark.django_db
 
 
+def test_the_programme_exists_once_the_database_is_migrated():
+    badge_class = BadgeClass.objects.get(slug=SLUG)
+    assert badge_class.name == NAME
+    assert check_badge_image(bytes(badge_class.image)).media_type == "image/png"
+    call_command("check", "--database", "default", stdout=StringIO())
+
+
+def test_the_system_check_fails_while_the_programme_is_missing():
+    BadgeClass.objects.all().delete()
+    with pytest.raises(SystemCheckError, match="insigne.E001"):
+        call_command("check", "--database", "default", stdout=StringIO(), stderr=StringIO())
+    call_command("setup_programme", stdout=StringIO())
+    call_command("check", "--database", "default", stdout=StringIO())
+
+
+def test_no_claim_page_fails_when_the_programme_was_deleted(client, camille):
+    BadgeClass.objects.all().delete()
+    _, token = invite(camille)
+    for name in ("claim", "claim_preview"):
+        response = client.get(reverse(name, args=[token]))
+        assert response.status_code == 200, name
+    response = client.post(reverse("claim_preview", args=[token]), {"confirm": "on"})
+    assert response.status_code == 302
+    assert BadgeClass.objects.get().slug == SLUG
+
+
 def test_it_creates_the_programme_once_and_leaves_staff_edits_alone():
+    BadgeClass.objects.all().delete()  # as on a database where someone deleted it
     out = StringIO()
     call_command("setup_programme", stdout=out)
     assert "créé" in out.getvalue()

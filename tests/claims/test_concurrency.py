@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from insigne.badges.models import Credential
@@ -74,3 +76,38 @@ def test_parallel_invitation_runs_invite_each_mission_once(badge_class, mailoutb
     assert Invitation.objects.count() == 20
     assert len(mailoutbox) == 20
     assert len({m.to[0] for m in mailoutbox}) == 20
+
+
+@pytest.mark.parametrize("round_", range(6))
+def test_decline_and_validate_at_the_same_moment_give_a_page_and_one_outcome(
+    round_, badge_class, mailoutbox
+):
+    mission = make_mission(f"M-RACE-{round_}")
+    invitation, token = invite(mission)
+    actions = iter(["validate", "decline"] * 2)
+    lock = threading.Lock()
+
+    def press() -> tuple[str, int]:
+        with lock:
+            action = next(actions)
+        if action == "validate":
+            url, data = reverse("claim_preview", args=[token]), {"confirm": "on"}
+        else:
+            url, data = reverse("claim_decline", args=[token]), {}
+        return action, Client().post(url, data).status_code
+
+    results = in_parallel(4, press)
+
+    assert all(status in {200, 302, 410} for _action, status in results), results
+    invitation.refresh_from_db()
+    issued = Credential.objects.filter(invitation=invitation).count()
+    if issued:
+        assert (issued, invitation.declined_at) == (1, None)
+        assert invitation.validated_at is not None
+        assert [m.subject for m in mailoutbox] == ["Votre Open Badge Service Civique"]
+    else:
+        assert invitation.declined_at is not None and invitation.validated_at is None
+        assert mailoutbox == []
+    # Whoever lost the race is shown where the link stands now.
+    page = Client().get(reverse("claim", args=[token]))
+    assert page.status_code == (302 if issued else 410)

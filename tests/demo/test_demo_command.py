@@ -12,20 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.settings import TEST_ENVIRONMENT
 from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-# Variables the test settings put in our environment, which the demo must not inherit;
-# DATABASE_URL too: the demo is the embedded mode (SQLite in its own data folder),
-# even when the suite itself runs on PostgreSQL.
-TEST_ONLY = {
-    "DJANGO_SETTINGS_MODULE",
-    "TASKS_BACKEND",
-    "EMAIL_URL",
-    "SITE_URL",
-    "ALLOWED_HOSTS",
-    "DATABASE_URL",
-}
+# The demo is the embedded mode (SQLite in its own data folder), even when the suite
+# itself runs on PostgreSQL.
+TEST_ONLY = TEST_ENVIRONMENT
 
 
 def read_lines(stream, lines: queue.Queue) -> None:

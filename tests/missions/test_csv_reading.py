@@ -58,6 +58,35 @@ def test_it_falls_back_to_windows_1252() -> None:
     assert mission.fields["host_name"] == "Œuvre — été"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_it_reads_utf16_and_utf32_files(encoding: str) -> None:
+    data = csv_bytes([row(prenom="Zoé", nom="Lœuvre")], encoding=encoding)
+    mission = only_mission(data)
+    assert (mission.fields["given_name"], mission.fields["family_name"]) == ("Zoé", "Lœuvre")
+
+
+def test_a_utf8_file_with_a_windows_1252_row_is_read_right_and_says_which_line() -> None:
+    utf8 = csv_bytes([row(prenom="Zoé"), row(identifiant_mission="SC-2")])
+    pasted = ";".join(row(identifiant_mission="SC-3", prenom="Zoé")[c] for c in HEADER)
+    csv_file = read_csv(utf8 + pasted.encode("cp1252") + b"\n")
+    names = [r.fields["given_name"] for r in validate_rows(csv_file.rows)]  # type: ignore[union-attr]
+    assert names == ["Zoé", "Camille", "Zoé"]  # no "ZoÃ©"
+    [warning] = csv_file.warnings
+    assert (warning.line, warning.field) == (4, "")
+    assert "encodage mêlé" in warning.reason and "lignes 4)" in warning.reason
+
+
+def test_a_line_in_no_known_encoding_rejects_its_row_only() -> None:
+    data = csv_bytes([row(), row(identifiant_mission="SC-2", nom="Ex\x81")])
+    data = data.replace("Ex\x81".encode(), b"Ex\x81")
+    results = list(validate_rows(read_csv(data).rows))
+    assert isinstance(results[0], MissionRow)
+    assert isinstance(results[1], RejectedRow)
+    assert (
+        "octets illisibles en UTF-8 comme en Windows-1252 (ligne 3)" in results[1].errors[0].reason
+    )
+
+
 def test_it_reads_windows_line_endings() -> None:
     data = csv_bytes([row(), row(identifiant_mission="SC-2")]).replace(b"\n", b"\r\n")
     assert [r.line for r in read(data)] == [2, 3]

@@ -30,6 +30,16 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
         [("date_debut", "date impossible « 2025-13-01 »")],
     ),
     (
+        line(identifiant_mission="A3b", date_debut="9999-12-31"),
+        [
+            (
+                "date_debut",
+                "date hors de la période admise « 9999-12-31 » : entre le 01/01/2000 et le "
+                "31/12/2100",
+            )
+        ],
+    ),
+    (
         line(identifiant_mission="A4", domaine="Astronomie"),
         [("domaine", "domaine inconnu « Astronomie »")],
     ),

@@ -4,11 +4,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail as django_mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django_tasks_db.models import DBTaskResult
 
 from insigne.mail.models import MailStatus
 from insigne.mail.services import queue_mail
-from insigne.worker.management.commands.run_tasks import DailyRun
+from insigne.worker.management.commands.run_tasks import DailyRun, reclaim_abandoned_tasks
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -89,3 +90,29 @@ def test_daily_invitations_invite_a_mission_that_ended_yesterday(database_tasks,
     assert Invitation.objects.filter(mission=mission).exists()
     [message] = django_mail.outbox
     assert message.to == ["camille.demo@exemple.test"]
+
+
+def test_a_lease_shorter_than_a_send_is_a_configuration_error(settings):
+    settings.MAIL_LEASE = 60  # a send may last 5 × 20 s + 600 s
+    with pytest.raises(CommandError, match="MAIL_LEASE"):
+        call_command("run_tasks", "--burst")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_task_rows_a_dead_worker_left_running_are_run_again(database_tasks, time_machine):
+    time_machine.move_to(dt.datetime(2026, 7, 1, 9, 0, tzinfo=PARIS), tick=False)
+    queued = queue_mail(kind="badge", to="sacha.exemple@exemple.test", subject="Badge", text="…")
+    # A worker took the task and the mail, then was killed (kill -9): both stay as they were.
+    DBTaskResult.objects.update(status="RUNNING", started_at=dt.datetime.now(dt.UTC))
+    type(queued).objects.filter(pk=queued.pk).update(
+        status=MailStatus.SENDING, attempts=1, lease_expires_at=dt.datetime.now(dt.UTC)
+    )
+    assert reclaim_abandoned_tasks() == 0  # it may still be running
+
+    time_machine.shift(dt.timedelta(minutes=16))
+    assert reclaim_abandoned_tasks() == 1
+    call_command("run_tasks", "--burst")
+
+    queued.refresh_from_db()
+    assert (queued.status, queued.attempts, queued.text_body) == (MailStatus.SENT, 2, "")
+    assert len(django_mail.outbox) == 1

@@ -3,10 +3,18 @@
 Wraps django-tasks-db's ``Worker`` (rows claimed with ``SELECT … FOR UPDATE SKIP
 LOCKED``, so several workers can share one database). Between two polls it:
 
-* queues again the mails whose task was lost (``requeue_overdue_mail``);
+* queues again the mails whose task was lost or whose sender died
+  (``requeue_overdue_mail``), and puts back in the queue the task rows a dead
+  worker left running (``reclaim_abandoned_tasks``);
+* sends the staff their daily summary of given-up mail (one worker does);
 * with ``--daily-invitations``, runs ``send_invitations`` once at start and
   again each time the local date (``TIME_ZONE``, Europe/Paris) changes. That
   command is idempotent, so two workers both running it is harmless.
+
+The worker outlives its surroundings: a database restart or any other error
+of a pass is logged and the pass tried again after 1 s, 2 s, 4 s… (at most
+``MAX_PAUSE``); a relay outage only makes mails wait for their next try. It
+exits non-zero only on a configuration error, checked at start.
 """
 
 from __future__ import annotations
@@ -17,25 +25,33 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
-from insigne.mail.services import requeue_overdue_mail
+from insigne.mail.services import requeue_overdue_mail, send_daily_summary
 
 logger = logging.getLogger(__name__)
 
-SWEEP_EVERY = 300.0  # seconds between two looks for lost mail tasks
+SWEEP_EVERY = 300.0  # seconds between two looks for lost mail tasks (at most)
 RETRY_FAILED_DAILY_RUN_AFTER = 600.0
+MAX_PAUSE = 60.0  # longest wait between two tries of a failing pass
+# SMTP commands of one send, each bounded by EMAIL_TIMEOUT: connect, EHLO, MAIL, RCPT, DATA.
+COMMANDS_PER_SEND = 5
 
 
 class DailyRun:
     """Call ``job`` once per local date; after a failure, try again some minutes later."""
 
-    def __init__(self, job: Callable[[], None], clock: Callable[[], float] = time.monotonic):
-        self.job = job
+    def __init__(self, job: Callable[[], object], clock: Callable[[], float] = time.monotonic):
+        self.job = job  # its result is not used
         self.clock = clock
         self.done_for: dt.date | None = None
         self.not_before = 0.0
@@ -52,6 +68,39 @@ class DailyRun:
             return False
         self.done_for = today
         return True
+
+
+def check_configuration() -> None:
+    """Settings a worker cannot run with; ``CommandError`` (exit 1) names the fix."""
+    delays = settings.MAIL_RETRY_DELAYS
+    if not delays or min(delays) <= 0:
+        raise CommandError("MAIL_RETRY_DELAYS : une liste de secondes positives est attendue.")
+    if settings.MAIL_GIVE_UP_AFTER < 0:
+        raise CommandError("MAIL_GIVE_UP_AFTER : un nombre de secondes positif est attendu.")
+    longest_send = COMMANDS_PER_SEND * settings.EMAIL_TIMEOUT + settings.EMAIL_DATA_TIMEOUT
+    if longest_send >= settings.MAIL_LEASE:
+        raise CommandError(
+            f"MAIL_LEASE ({settings.MAIL_LEASE} s) doit dépasser la durée maximale d'un envoi "
+            f"({COMMANDS_PER_SEND} × EMAIL_TIMEOUT + EMAIL_DATA_TIMEOUT = {longest_send} s) : "
+            "sinon un courriel en cours d'envoi serait repris par un autre worker."
+        )
+
+
+def reclaim_abandoned_tasks() -> int:
+    """Put back in the queue the task rows a dead worker left running; return how many.
+
+    No task of ours runs longer than a mail's lease (a send is bounded by its
+    timeouts, see ``check_configuration``), so a row running for longer belongs
+    to a worker that died. Running it again is safe: a mail is claimed by a
+    conditional update, and sent only if its own lease is over too.
+    """
+    limit = timezone.now() - dt.timedelta(seconds=settings.MAIL_LEASE)
+    reclaimed = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=limit
+    ).update(status=TaskResultStatus.READY)
+    if reclaimed:
+        logger.warning("%d task rows of a dead worker queued again", reclaimed)
+    return reclaimed
 
 
 def send_invitations() -> None:
@@ -85,6 +134,7 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, burst: bool, daily_invitations: bool, interval: float, **options: Any
     ) -> None:
+        check_configuration()
         worker = Worker(
             queue_names=["*"],
             interval=interval,
@@ -95,26 +145,47 @@ class Command(BaseCommand):
             worker_id=get_random_string(32),
             excluded_queue_names=[],
         )
-        daily = DailyRun(send_invitations) if daily_invitations else None
+        daily_runs = [DailyRun(send_daily_summary)]
+        if daily_invitations:
+            daily_runs.append(DailyRun(send_invitations))
         if options["verbosity"] < 2:
             # The worker logs its start and stop at each pass of our loop (every
             # `interval`); task outcomes are logged by "django_tasks", kept.
             logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
         worker.configure_signals()
         try:
-            self.loop(worker, daily, burst, interval)
+            self.loop(worker, daily_runs, burst, interval)
         finally:
             worker.reset_signals()
 
-    def loop(self, worker: Worker, daily: DailyRun | None, burst: bool, interval: float) -> None:
-        last_sweep = -SWEEP_EVERY
+    def loop(
+        self, worker: Worker, daily_runs: list[DailyRun], burst: bool, interval: float
+    ) -> None:
+        sweep_every = min(SWEEP_EVERY, settings.MAIL_LEASE / 2)
+        last_sweep = -sweep_every
+        failures = 0
         while True:
-            if daily is not None:
-                daily.run_if_due()
-            if time.monotonic() - last_sweep >= SWEEP_EVERY:
-                requeue_overdue_mail()
-                last_sweep = time.monotonic()
-            worker.run()
+            try:
+                for daily in daily_runs:
+                    daily.run_if_due()
+                if time.monotonic() - last_sweep >= sweep_every:
+                    reclaim_abandoned_tasks()
+                    requeue_overdue_mail()
+                    last_sweep = time.monotonic()
+                worker.run()
+                failures = 0
+            except ImproperlyConfigured:
+                raise
+            except Exception as exc:
+                if burst:
+                    raise
+                failures += 1
+                pause = min(2.0 ** (failures - 1), MAX_PAUSE)
+                # Type only: a database error's text may quote a row's values.
+                logger.warning("pass failed (%s); next try in %.0f s", type(exc).__name__, pause)
+                connections.close_all()
+                time.sleep(pause)
+                continue
             if burst or not worker.running:
                 return
             # Ctrl+C during this sleep exits at once (the worker's signal handler).
