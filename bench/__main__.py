@@ -21,6 +21,7 @@ from django.core.management import call_command  # noqa: E402
 
 from bench.baking import BENCHES as BAKING_BENCHES  # noqa: E402
 from bench.missions import bench_missions_import  # noqa: E402
+from bench.sending import bench_sending  # noqa: E402
 from insigne.openbadges import baking, images, proof  # noqa: E402
 from insigne.openbadges.issuance import dumps, issue, verify_ob3  # noqa: E402
 from insigne.openbadges.jose import vcjwt as jwt  # noqa: E402
@@ -131,6 +132,7 @@ BENCHES: list[Callable[[], list[Row]]] = [
     bench_public_verifier,
     *BAKING_BENCHES,
     bench_missions_import,
+    bench_sending,
 ]
 
 

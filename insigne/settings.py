@@ -118,6 +118,15 @@ MAIL_RETRY_DELAYS = [int(delay) for delay in envlist("MAIL_RETRY_DELAYS", "60,30
 MAIL_GIVE_UP_AFTER = envint("MAIL_GIVE_UP_AFTER", 72 * 3600)
 # How long a worker owns a mail it is sending; past it, any worker may send it again.
 MAIL_LEASE = envint("MAIL_LEASE", 900)
+# Who sends mail: the workers' pump (batches over one SMTP connection each) when tasks
+# go through the database; a task per mail otherwise (the immediate backend of tests).
+MAIL_SENT_BY_WORKERS = envbool(
+    "MAIL_SENT_BY_WORKERS", TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+)
+MAIL_BATCH = envint("MAIL_BATCH", 200)  # mails a worker reads ahead per pass
+# All workers together send at most this many mails in any rolling hour (0: no cap),
+# to respect the relay's own limit.
+MAIL_RATE_PER_HOUR = envint("MAIL_RATE_PER_HOUR", 0)
 DEFAULT_FROM_EMAIL = envstr(
     "DEFAULT_FROM_EMAIL", "Agence du Service Civique <openbadge@service-civique.gouv.fr>"
 )

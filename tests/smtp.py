@@ -12,7 +12,8 @@ The fixture yields an :class:`SmtpServer`:
 
 * ``messages`` — every message received, parsed as ``email.message.EmailMessage``
   (``email.policy.default``), in arrival order; ``envelopes`` holds
-  ``(mail_from, [rcpt_to, ...])`` for each.
+  ``(mail_from, [rcpt_to, ...])`` for each, ``peers`` the client address it came
+  from (distinct peers: distinct SMTP connections).
 * ``wait_for(count, timeout=5)`` — block until ``count`` messages arrived and
   return them; fails the test after ``timeout`` seconds.
 * ``reply_to_rcpt(*replies)`` / ``reply_to_data(*replies)`` — answer the next
@@ -57,6 +58,8 @@ class SmtpServer:
         self._data_replies: list[str] = []
         self._data_delays: list[float] = []
         self.late_peers: list[tuple[str, int]] = []
+        # The client address of each message: one per SMTP connection used.
+        self.peers: list[tuple[str, int]] = []
         self._condition = threading.Condition()
 
     def reply_to_rcpt(self, *replies: str) -> None:
@@ -97,6 +100,7 @@ class SmtpServer:
         with self._condition:
             self.messages.append(message)  # type: ignore[arg-type]
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.peers.append(session.peer)
             self._condition.notify_all()
             delay = self._data_delays.pop(0) if self._data_delays else 0.0
         if delay:

@@ -21,7 +21,7 @@ from insigne.claims import mails
 from insigne.claims.issuing import ClaimDetails, issue_credential
 from insigne.claims.models import Invitation
 from insigne.claims.tokens import hash_token, looks_like_token, new_token
-from insigne.mail.models import MailStatus, OutgoingMail
+from insigne.mail.models import MailPriority, MailStatus, OutgoingMail
 from insigne.mail.services import needing_staff, queue_mail
 from insigne.missions.models import Mission
 from insigne.platform.errors import CodedError
@@ -82,7 +82,10 @@ def invite_mission(mission_id: int) -> bool:
     return True
 
 
-def _queue_invitation_mail(invitation: Invitation, token: str) -> None:
+def _queue_invitation_mail(
+    invitation: Invitation, token: str, priority: int = MailPriority.BULK
+) -> None:
+    """The invitation's mail: bulk for the daily run, a reply when the volunteer asked."""
     mail = mails.invitation_mail(invitation, token)
     queue_mail(
         kind="invitation",
@@ -91,6 +94,7 @@ def _queue_invitation_mail(invitation: Invitation, token: str) -> None:
         text=mail.text,
         html=mail.html,
         related_key=f"invitation:{invitation.pk}",
+        priority=priority,
     )
 
 
@@ -236,7 +240,7 @@ def resend_for_mission(mission: Mission) -> bool:
             return True
         token, token_hash = new_token()
         Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
-        _queue_invitation_mail(invitation, token)
+        _queue_invitation_mail(invitation, token, MailPriority.REPLY)
         return True
 
 

@@ -26,6 +26,13 @@ class MailStatus(models.TextChoices):
     UNDELIVERABLE = "undeliverable", _("Adresse refusée")
 
 
+class MailPriority(models.IntegerChoices):
+    """Which mail leaves first when many wait: a volunteer waiting for an answer first."""
+
+    REPLY = 0, _("Réponse attendue (badge, lien renvoyé)")
+    BULK = 10, _("Envoi de masse (invitations)")
+
+
 class OutgoingMail(models.Model):
     # "invitation", "badge", "resend", ...: chosen by the app that queues the mail.
     kind = models.CharField(_("type"), max_length=32)
@@ -38,6 +45,9 @@ class OutgoingMail(models.Model):
     related_key = models.CharField(_("objet lié"), max_length=64, blank=True, db_index=True)
     status = models.CharField(
         _("état"), max_length=20, choices=MailStatus.choices, default=MailStatus.PENDING
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priorité"), choices=MailPriority.choices, default=MailPriority.REPLY
     )
     attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
     next_attempt_at = models.DateTimeField(_("prochain essai"), null=True, blank=True)
@@ -55,7 +65,13 @@ class OutgoingMail(models.Model):
         verbose_name = _("courriel sortant")
         verbose_name_plural = _("courriels sortants")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx"),
+            # The pump's read: sendable mails, most urgent and oldest first.
+            models.Index(fields=["status", "priority", "id"], name="mail_pump_idx"),
+            # MAIL_RATE_PER_HOUR: what left in the last hour.
+            models.Index(fields=["status", "sent_at"], name="mail_sent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from insigne.mail.models import MailStatus, OutgoingAttachment, OutgoingMail
+from insigne.mail.models import MailPriority, MailStatus, OutgoingAttachment, OutgoingMail
 from insigne.mail.tasks import send_outgoing_mail
 
 logger = logging.getLogger(__name__)
@@ -42,11 +42,14 @@ def queue_mail(
     html: str = "",
     attachments: Iterable[Attachment] = (),
     related_key: str = "",
+    priority: int = MailPriority.REPLY,
 ) -> OutgoingMail:
     """Store the mail and send it after the surrounding transaction commits.
 
     Called inside a service's ``transaction.atomic()`` block, a rollback cancels
-    the mail too; outside any transaction it is queued at once.
+    the mail too; outside any transaction it is queued at once. With
+    ``MAIL_SENT_BY_WORKERS`` the workers' pump sends it (``insigne.mail.pump``);
+    otherwise a task per mail does.
     """
     with transaction.atomic():
         mail = OutgoingMail.objects.create(
@@ -56,12 +59,14 @@ def queue_mail(
             text_body=text,
             html_body=html,
             related_key=related_key,
+            priority=priority,
         )
         OutgoingAttachment.objects.bulk_create(
             OutgoingAttachment(mail=mail, filename=name, content=content, mimetype=mimetype)
             for name, content, mimetype in attachments
         )
-        transaction.on_commit(partial(send_outgoing_mail.enqueue, mail.pk))
+        if not settings.MAIL_SENT_BY_WORKERS:
+            transaction.on_commit(partial(send_outgoing_mail.enqueue, mail.pk))
     logger.info("mail %s (%s) queued", mail.pk, kind)
     return mail
 
@@ -85,8 +90,11 @@ def requeue_overdue_mail() -> int:
     """Queue again the mails whose task was lost, and those whose sender died; return how many.
 
     Safe to run often and from several workers: the sending task claims each
-    mail with a conditional update, so a duplicate task sends nothing.
+    mail with a conditional update, so a duplicate task sends nothing. Needless
+    when the workers' pump sends mail: it reads the mail table itself.
     """
+    if settings.MAIL_SENT_BY_WORKERS:
+        return 0
     now = timezone.now()
     limit = now - OVERDUE_AFTER
     lost = Q(status=MailStatus.PENDING, created_at__lt=limit) | Q(

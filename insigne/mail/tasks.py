@@ -54,10 +54,20 @@ class Outcome(enum.Enum):
 @task()
 def send_outgoing_mail(mail_id: int) -> str:
     """Send one queued mail unless another worker already has it; return what happened."""
-    mail = _claim(mail_id)
+    mail = claim(mail_id)
     if mail is None:
         return "skipped"
     connection = get_connection()
+    outcome = deliver(mail, connection)
+    _close_quietly(connection)
+    return outcome
+
+
+def deliver(mail: OutgoingMail, connection: BaseEmailBackend) -> str:
+    """Send a claimed mail over ``connection`` (opened if needed) and record the outcome.
+
+    After a failure the connection is closed, so the next mail opens a fresh one.
+    """
     try:
         connection.open()
         connection.send_messages([build_message(mail, connection)])
@@ -65,7 +75,6 @@ def send_outgoing_mail(mail_id: int) -> str:
         _close_quietly(connection)
         return _record_failure(mail, exc)
     _record_sent(mail)  # before QUIT: the window between "250" and the record stays short
-    _close_quietly(connection)
     return "sent"
 
 
@@ -80,7 +89,7 @@ def lease() -> dt.timedelta:
     return dt.timedelta(seconds=settings.MAIL_LEASE)
 
 
-def _claim(mail_id: int) -> OutgoingMail | None:
+def claim(mail_id: int) -> OutgoingMail | None:
     """Take the mail with one conditional UPDATE: 0 rows means someone else has it."""
     now = timezone.now()
     claimed = OutgoingMail.objects.filter(sendable(now), id=mail_id).update(
@@ -208,10 +217,10 @@ def _schedule_retry(mail: OutgoingMail, error: str) -> None:
             lease_expires_at=None,
             failing_since=Coalesce(F("failing_since"), now),
         )
-        if send_outgoing_mail.get_backend().supports_defer:
+        if send_outgoing_mail.get_backend().supports_defer and not settings.MAIL_SENT_BY_WORKERS:
             send_outgoing_mail.using(run_after=run_after).enqueue(mail.pk)
-        # Otherwise (the immediate backend of tests) ``requeue_overdue_mail`` or a
-        # direct call picks it up once due.
+        # Otherwise the workers' pump (``insigne.mail.pump``) takes it once due, or,
+        # with the immediate backend of tests, a direct call does.
 
 
 def _finish(mail: OutgoingMail, status: str, error: str, signal: Signal, **fields: object) -> None:

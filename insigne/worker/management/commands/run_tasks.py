@@ -36,6 +36,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from insigne.mail.pump import Pump
 from insigne.mail.services import requeue_overdue_mail, send_daily_summary
 
 logger = logging.getLogger(__name__)
@@ -161,6 +162,21 @@ class Command(BaseCommand):
     def loop(
         self, worker: Worker, daily_runs: list[DailyRun], burst: bool, interval: float
     ) -> None:
+        pump = Pump() if settings.MAIL_SENT_BY_WORKERS else None
+        try:
+            self._loop(worker, pump, daily_runs, burst, interval)
+        finally:
+            if pump:
+                pump.close()
+
+    def _loop(
+        self,
+        worker: Worker,
+        pump: Pump | None,
+        daily_runs: list[DailyRun],
+        burst: bool,
+        interval: float,
+    ) -> None:
         sweep_every = min(SWEEP_EVERY, settings.MAIL_LEASE / 2)
         last_sweep = -sweep_every
         failures = 0
@@ -173,6 +189,7 @@ class Command(BaseCommand):
                     requeue_overdue_mail()
                     last_sweep = time.monotonic()
                 worker.run()
+                sent = pump.run_once(lambda: not worker.running) if pump else 0
                 failures = 0
             except ImproperlyConfigured:
                 raise
@@ -184,8 +201,12 @@ class Command(BaseCommand):
                 # Type only: a database error's text may quote a row's values.
                 logger.warning("pass failed (%s); next try in %.0f s", type(exc).__name__, pause)
                 connections.close_all()
+                if pump:
+                    pump.close()
                 time.sleep(pause)
                 continue
+            if sent:
+                continue  # more mail may be due: no pause while a backlog drains
             if burst or not worker.running:
                 return
             # Ctrl+C during this sleep exits at once (the worker's signal handler).
