@@ -18,7 +18,7 @@ from insigne.claims.issuing import ClaimDetails
 from insigne.claims.models import Invitation
 from insigne.missions.services import import_csv
 from tests.claims.helpers import invite
-from tests.missions.conftest import csv_bytes, row
+from tests.missions.helpers import csv_bytes, row
 from tests.personas import TODAY, make_mission, stored_credential
 
 DETAILS = ClaimDetails(given_name="Camille", family_name="Démo", host_name="Association Exemple")

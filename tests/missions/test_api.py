@@ -11,8 +11,7 @@ from django.utils import timezone
 from insigne.claims.models import Invitation
 from insigne.missions import api
 from insigne.missions.models import Mission, MissionImport
-
-from .conftest import issue_badge, row
+from tests.missions.helpers import issue_badge, row
 
 pytestmark = pytest.mark.django_db
 TOKEN = "jeton-de-test-0123456789"

@@ -14,8 +14,7 @@ from insigne.missions.csv_format import (
     rows_from_objects,
     validate_rows,
 )
-
-from .conftest import HEADER, csv_bytes, row
+from tests.missions.helpers import HEADER, csv_bytes, row
 
 
 def read(data: bytes) -> list[MissionRow | RejectedRow]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from insigne.missions.csv_format import MissionRow, RejectedRow, read_csv, validate_rows
-
-from .conftest import HEADER, row
+from tests.missions.helpers import HEADER, row
 
 
 def line(**overrides: str) -> str:

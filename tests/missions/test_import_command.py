@@ -10,8 +10,7 @@ from django.core.management.base import CommandError
 
 from insigne.missions.management.commands import import_missions as command
 from insigne.missions.models import Mission, MissionImport
-
-from .conftest import HEADER, csv_bytes, row
+from tests.missions.helpers import HEADER, csv_bytes, row
 
 pytestmark = pytest.mark.django_db
 

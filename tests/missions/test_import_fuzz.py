@@ -22,8 +22,7 @@ from django.test import Client
 
 from insigne.missions.models import Mission, MissionImport
 from insigne.missions.services import import_csv
-
-from .conftest import HEADER, row
+from tests.missions.helpers import HEADER, row
 
 pytestmark = pytest.mark.django_db
 SEED = 20261201

@@ -12,8 +12,7 @@ from django.utils import timezone
 from insigne.missions import eligibility
 from insigne.missions.models import Mission, MissionImport
 from insigne.missions.services import import_csv
-
-from .conftest import HEADER, csv_bytes, issue_badge, row
+from tests.missions.helpers import HEADER, csv_bytes, issue_badge, row
 
 pytestmark = pytest.mark.django_db
 

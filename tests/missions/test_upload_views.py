@@ -9,8 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from insigne.missions.models import Mission, MissionImport
-
-from .conftest import HEADER, csv_bytes, row
+from tests.missions.helpers import HEADER, csv_bytes, row
 
 pytestmark = pytest.mark.django_db
 LIST_URL = "/console/imports/"
