@@ -3,7 +3,7 @@
 :func:`read_input` detects the kind from the bytes themselves (PNG signature,
 first non-space character, three base64url parts), unbakes images, and returns
 the credential text with where it came from. A file it cannot read raises
-:class:`InputError` with a stable ``code`` and a French message.
+:class:`InputError` with a stable ``code`` (its sentence: ``insigne.platform.messages``).
 """
 
 from __future__ import annotations

@@ -9,18 +9,13 @@ import pytest
 from pyld import jsonld as pyld
 
 from insigne.openbadges import ob2
-from insigne.openbadges.facts import BadgeFacts, Competency, CredentialFacts, IssuerFacts
+from insigne.openbadges.facts import BadgeFacts, Competency, CredentialFacts
 from insigne.openbadges.rdf.jsonld import check_safe, document_loader
+from tests.samples import DEMO_ISSUER
 
 SITE = "https://badges.example.test"
 GOLDEN = Path(__file__).with_name("test_ob2_assertion.golden.json")
-ISSUER = IssuerFacts(
-    site_url=SITE,
-    name="Agence du Service Civique",
-    url="https://www.service-civique.gouv.fr",
-    email="openbadge@service-civique.gouv.fr",
-    image_url=f"{SITE}/static/issuer.png",
-)
+ISSUER = DEMO_ISSUER
 BADGE = BadgeFacts(
     slug="volontaire-service-civique",
     name="Volontaire du Service Civique",
