@@ -166,8 +166,17 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Request bodies and uploads ---------------------------------------------------------
+# A body that is not a file (the missions API's JSON, form fields) is refused past this
+# size before it is read. Uploaded files stay in memory up to the second size, then go
+# to the temporary folder; the two upload pages (/verifier/ and the staff CSV import)
+# stop reading a body once it passes their own limit (insigne.platform.uploads), so
+# no more than that limit ever reaches the disk. The front proxy's limit: README.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+FILE_UPLOAD_TEMP_DIR = envstr("INSIGNE_UPLOAD_TEMP_DIR") or None
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from insigne.pages import views as pages
+from insigne.platform import api_errors
+
+# The JSON APIs answer their errors as JSON (see insigne.platform.api_errors).
+handler400 = api_errors.handler400
+handler404 = api_errors.handler404
+handler500 = api_errors.handler500
 
 urlpatterns = [
     path("", pages.home, name="home"),

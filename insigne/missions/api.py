@@ -5,6 +5,10 @@ by the CSV column names) and answers with the import summary and the rejected
 rows (``line`` is the position in the list, from 1). ``GET
 /api/v1/missions/<identifiant_mission>`` tells where a mission stands.
 
+The body is refused before it is read past ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413)
+and JSON nested deeper than ``json_limits.MAX_DEPTH`` is refused (400); every
+error is JSON (``insigne.platform.api_errors.json_errors``).
+
 Authentication: ``Authorization: Bearer <INSIGNE_API_TOKEN>``, compared in
 constant time; no token → 401, wrong token → 403; the API answers 403 to
 everyone while the setting is empty. The views are CSRF-exempt only because no
@@ -14,7 +18,6 @@ cookie authenticates them.
 from __future__ import annotations
 
 import hmac
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -29,6 +32,9 @@ from insigne.missions import eligibility
 from insigne.missions.csv_format import rows_from_objects, validate_rows
 from insigne.missions.models import Mission, MissionImport
 from insigne.missions.services import import_missions
+from insigne.platform import json_limits
+from insigne.platform.api_errors import json_errors
+from insigne.platform.messages import describe
 
 MAX_ROWS = 5000
 
@@ -63,18 +69,19 @@ def token_required(view: View) -> View:
     return wrapper
 
 
+@json_errors
 @csrf_exempt
 @require_http_methods(["POST"])
 @token_required
 def missions_import(request: HttpRequest) -> HttpResponse:
     try:
-        body = json.loads(request.body, parse_constant=_no_constant)
+        body = json_limits.loads(request.body, parse_constant=_no_constant)
     except RequestDataTooBig:
         return error(413, "body_too_large", "Corps de requête trop volumineux.")
+    except json_limits.JsonTooDeep as too_deep:
+        return error(400, too_deep.code, describe(too_deep.reason, too_deep.params))
     except (ValueError, UnicodeDecodeError):
         return error(400, "invalid_json", "Le corps de la requête n'est pas du JSON valide.")
-    except RecursionError:
-        return error(400, "invalid_json", "Le corps de la requête est imbriqué trop profondément.")
     if not isinstance(body, list):
         return error(400, "list_expected", "Une liste JSON d'objets mission est attendue.")
     if len(body) > MAX_ROWS:
@@ -104,6 +111,7 @@ def summary(result: MissionImport) -> dict[str, object]:
     }
 
 
+@json_errors
 @require_http_methods(["GET"])
 @token_required
 def mission_status(request: HttpRequest, external_id: str) -> HttpResponse:

@@ -4,30 +4,61 @@ from __future__ import annotations
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from insigne.missions.csv_format import COLUMNS, REQUIRED_COLUMNS
-from insigne.missions.forms import UploadForm
+from insigne.missions.forms import MAX_UPLOAD_BYTES, UploadForm
 from insigne.missions.models import MissionImport
 from insigne.missions.services import import_csv
+from insigne.platform import uploads
 
 IMPORTS_PER_PAGE = 50
 ERRORS_PER_PAGE = 200
 
 
+# CSRF is checked (csrf_protect below) once the size guard is in place: Django's
+# CSRF check reads the body, and the upload handlers must be set before that.
+@csrf_exempt
 @staff_member_required
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        guard = uploads.limit_body(request, MAX_UPLOAD_BYTES)
+        try:
+            request.POST  # noqa: B018 (reads the body now, under the guard)
+        except (RequestDataTooBig, TooManyFilesSent):
+            guard.exceeded = True
+        if guard.exceeded:
+            return _import_page(request, _too_large_form(), status=413)
+    return _import_posted(request)
+
+
+def _too_large_form() -> UploadForm:
+    form = UploadForm(data={})
+    form.is_valid()
+    form.errors.clear()
+    form.add_error("file", _("Le fichier dépasse 50 Mo : découpez-le en plusieurs."))
+    return form
+
+
+@csrf_protect
+def _import_posted(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         user = request.user if isinstance(request.user, User) else None
         result = import_csv(upload.read(), "upload", upload.name or "", uploaded_by=user)
         return redirect("mission_import_detail", pk=result.pk)
+    return _import_page(request, form)
+
+
+def _import_page(request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
     page = Paginator(MissionImport.objects.select_related("uploaded_by"), IMPORTS_PER_PAGE)
     context = {
         "form": form,
@@ -36,7 +67,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
         "required_columns": REQUIRED_COLUMNS,
         "page_title": _("Imports de missions"),
     }
-    return render(request, "missions/import_list.html", context)
+    return render(request, "missions/import_list.html", context, status=status)
 
 
 @staff_member_required

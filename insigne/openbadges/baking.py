@@ -40,6 +40,10 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # A compressed text chunk may not inflate beyond this: a baked credential is a few
 # kilobytes, and a zip bomb must not exhaust memory.
 MAX_TEXT_BYTES = 1024 * 1024
+# Bounds on what one image may hold, checked while the chunks are read: an image
+# has a few dozen chunks, a baked one one or two text chunks.
+MAX_CHUNKS = 4096
+MAX_TEXT_CHUNKS = 64
 
 SvgVersion = Literal["ob2", "ob3"]
 _SVG_ELEMENTS: dict[str, tuple[str, str, str]] = {
@@ -64,7 +68,7 @@ def _chunks(png: bytes) -> Iterator[tuple[bytes, bytes]]:
     if not png.startswith(PNG_SIGNATURE):
         raise BakingError("png_signature")
     pos = len(PNG_SIGNATURE)
-    while True:
+    for _count in range(MAX_CHUNKS):
         if pos + 8 > len(png):
             raise BakingError("png_truncated")
         length, ctype = struct.unpack(">I4s", png[pos : pos + 8])
@@ -79,6 +83,7 @@ def _chunks(png: bytes) -> Iterator[tuple[bytes, bytes]]:
         if ctype == b"IEND":
             return
         pos = end
+    raise BakingError("png_too_many_chunks", max=MAX_CHUNKS)
 
 
 def _checked_chunks(png: bytes) -> list[tuple[bytes, bytes]]:
@@ -180,9 +185,15 @@ def unbake_png(png: bytes) -> dict[str, str]:
     """Every text chunk of ``png`` as {keyword: text}; iTXt wins over tEXt/zTXt."""
     found: dict[str, str] = {}
     international: set[str] = set()
+    texts = 0
     for ctype, data in _checked_chunks(png):
         if _text_keyword(ctype, data) is None:
             continue
+        texts += 1
+        if texts > MAX_TEXT_CHUNKS:
+            raise BakingError("png_too_many_chunks", max=MAX_TEXT_CHUNKS)
+        if len(data) > MAX_TEXT_BYTES:
+            raise BakingError("png_text_too_long")
         keyword, text = _parse_text(ctype, data)
         if keyword in international:
             continue  # the first iTXt is the one bakers wrote (right after IHDR)
@@ -199,7 +210,7 @@ def _parse_svg(text: str) -> Document:
     try:
         return svg_safety.parse(text.encode("utf-8"), forbid_dtd=False)
     except svg_safety.SvgError as error:
-        raise BakingError(error.code) from error
+        raise BakingError(error.code, reason=error.reason, **error.params) from error
 
 
 def _verify_attribute(text: str) -> str | None:

@@ -20,6 +20,7 @@ from insigne.openbadges.keys import IssuerKeys, KeyResolver
 from insigne.openbadges.ob3 import build_credential, format_datetime
 from insigne.openbadges.rdf.canon import canonicalize_known
 from insigne.openbadges.rdf.jsonld import OB_V3P0, VC_V2, JsonLdSafetyError, check_safe
+from insigne.platform import json_limits
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,8 @@ def verify_ob3(
     if not text.startswith("{"):
         return _verify_jwt(text, resolve_key)
     try:
-        document = json.loads(text)
-    except ValueError:
+        document = json_limits.loads(text)
+    except ValueError:  # unreadable or nested too deep
         return [Check.failure("malformed")]
     if not isinstance(document, dict):
         return [Check.failure("malformed")]

@@ -8,13 +8,18 @@ scrubs everything; the public verifier refuses only what is *active*
 (:data:`ACTIVE`), since another issuer's badge may legitimately link an image.
 
 Documents are parsed with defusedxml (no entity expansion, no external DTD) and
-walked without recursion, so a deeply nested document cannot exhaust the stack.
+walked without recursion. Before the document is built, a streaming pass of the
+parser counts its nesting and its elements and stops at the first one over
+:data:`MAX_DEPTH` or :data:`MAX_ELEMENTS` (``svg_too_complex``): a document of
+200,000 nested groups is refused without being built, and what is built stays
+shallow enough for the standard library's recursive helpers.
 """
 
 from __future__ import annotations
 
 import re
 from xml.dom.minidom import Document, Element, Node, ProcessingInstruction
+from xml.parsers import expat
 from xml.parsers.expat import ExpatError
 
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
@@ -35,12 +40,54 @@ _SAFE_DATA_URL = re.compile(r"^data:image/(png|jpeg|gif|webp)[;,]", re.IGNORECAS
 _CSS_URL = re.compile(r"url\(\s*['\"]?\s*([^)'\"]*)", re.IGNORECASE)
 
 
+# A drawing nests a few dozen levels and holds a few thousand elements.
+MAX_DEPTH = 256
+MAX_ELEMENTS = 100_000
+
+
 class SvgError(CodedError):
     """An SVG that cannot be read safely at all."""
 
 
+class _TooComplex(Exception):
+    pass
+
+
+def _check_shape(data: bytes) -> None:
+    """Stream ``data`` through expat (no tree, no entity loading), counting levels and
+    elements; raise :class:`SvgError` ``svg_too_complex`` at the first one too many."""
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    level = elements = 0
+
+    def start(_name: str, _attributes: object) -> None:
+        nonlocal level, elements
+        level += 1
+        elements += 1
+        if level > MAX_DEPTH or elements > MAX_ELEMENTS:
+            raise _TooComplex
+
+    def end(_name: str) -> None:
+        nonlocal level
+        level -= 1
+
+    def entity(*_args: object) -> None:
+        raise ExpatError("entity declared")  # the real parse below refuses it
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.EntityDeclHandler = entity
+    try:
+        parser.Parse(data, True)
+    except _TooComplex as exc:
+        raise SvgError("svg_too_complex", depth=MAX_DEPTH, elements=MAX_ELEMENTS) from exc
+    except ExpatError:
+        return  # the real parse below reports it
+
+
 def parse(data: bytes, *, forbid_dtd: bool = True) -> Document:
     """The SVG document in ``data`` (root ``svg``), else :class:`SvgError`."""
+    _check_shape(data)
     try:
         doc = parseString(data, forbid_dtd=forbid_dtd)
     except (DTDForbidden, EntitiesForbidden) as exc:

@@ -37,9 +37,20 @@ MESSAGES: dict[str, Promise] = {
     "not_baked": _("Cette image ne contient pas de badge (aucune donnée Open Badges)."),
     "json_invalid": _("Le texte JSON est illisible."),
     "json_not_object": _("Le JSON n'est pas un objet."),
+    "json_too_deep": _("Le JSON est imbriqué trop profondément (plus de {max} niveaux)."),
+    "svg_too_complex": _(
+        "L'image SVG est trop complexe (plus de {depth} niveaux imbriqués ou {elements} éléments)."
+    ),
     "jwt_invalid": _("Le JWT est illisible."),
     "unknown_version": _("Ce document n'est ni un Open Badge 3.0 ni un Open Badge 2.0."),
     "url_unreachable": _("Le badge n'a pas pu être obtenu à l'adresse {url}."),
+    # --- requests refused before they are read (uploads, the JSON APIs) -------------------
+    "request_too_large": _("La requête dépasse la taille autorisée ({mib} Mio au plus)."),
+    "bad_request": _("Requête invalide."),
+    "api_not_found": _("Aucune ressource à cette adresse de l'API."),
+    "method_not_allowed": _("Méthode HTTP non acceptée à cette adresse."),
+    "forbidden": _("Accès refusé."),
+    "server_error": _("Erreur interne : la demande n'a pas pu être traitée. Réessayez plus tard."),
     # --- fetching another issuer's documents ----------------------------------------------
     "fetch_scheme": _("Adresse refusée : seules les adresses https sont consultées ({url})."),
     "fetch_private_address": _("Adresse refusée : elle mène à un réseau privé ({url})."),
@@ -49,6 +60,11 @@ MESSAGES: dict[str, Promise] = {
     "fetch_status": _("Le serveur à l'adresse {url} a refusé la demande."),
     "fetch_content_type": _("L'adresse {url} ne renvoie pas un document JSON."),
     "fetch_not_json": _("L'adresse {url} renvoie un JSON illisible."),
+    "fetch_busy": _("Le service consulte déjà trop d'adresses à la fois : réessayez ({url})."),
+    "fetch_rate_limited": _(
+        "Trop de documents consultés chez d'autres émetteurs en une minute : "
+        "réessayez dans une minute ({url})."
+    ),
     # --- baking (PNG and SVG) --------------------------------------------------------------
     "png_signature": _("Ce fichier n'est pas une image PNG."),
     "png_truncated": _("L'image PNG est tronquée."),
@@ -57,6 +73,7 @@ MESSAGES: dict[str, Promise] = {
     "png_bad_keyword": _("Mot-clé PNG invalide."),
     "png_bad_text": _("Le texte intégré à l'image PNG est illisible."),
     "png_text_too_long": _("Texte PNG trop long."),
+    "png_too_many_chunks": _("L'image PNG contient trop de blocs (plus de {max})."),
     "bad_text": _("Texte à intégrer invalide."),
     "svg_not_svg": _("Ce fichier n'est pas une image SVG."),
     # --- badge class images (staff upload) -------------------------------------------------
@@ -76,6 +93,7 @@ MESSAGES: dict[str, Promise] = {
     "relative_iri": _("Le badge contient un identifiant incomplet (IRI relative)."),
     "control_character": _("Le badge contient des caractères de contrôle."),
     "jsonld_invalid": _("Le badge n'est pas un document JSON-LD valide."),
+    "jsonld_too_deep": _("Le badge est imbriqué trop profondément pour être lu."),
     "jsonld_safe": _("Le document n'utilise que des termes définis."),
     # --- proofs and signatures -------------------------------------------------------------
     "malformed": _("Le fichier n'est pas un JSON valide."),

@@ -8,7 +8,6 @@ the credential text with where it came from. A file it cannot read raises
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -22,6 +21,7 @@ from insigne.openbadges.baking import (
     unbake_png,
     unbake_svg,
 )
+from insigne.platform import json_limits
 from insigne.platform.errors import CodedError
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
@@ -65,6 +65,8 @@ def _refuse_active_svg(text: str) -> None:
     try:
         found = svg.findings(svg.parse(text.encode("utf-8"), forbid_dtd=False))
     except svg.SvgError as error:
+        if error.code == "svg_too_complex":
+            raise InputError(error.code, reason=error.reason, **error.params) from error
         raise InputError("svg_invalid") from error
     if svg.ACTIVE.intersection(found):
         raise InputError("svg_script")
@@ -111,7 +113,9 @@ def read_input(data: bytes | str) -> Payload:
 
 def json_object(text: str) -> dict[str, Any]:
     try:
-        value = json.loads(text)
+        value = json_limits.loads(text)
+    except json_limits.JsonTooDeep as error:
+        raise InputError(error.code, reason=error.reason, **error.params) from error
     except ValueError as error:
         raise InputError("json_invalid") from error
     if not isinstance(value, dict):

@@ -62,7 +62,8 @@ def _from_url(url: str, expected_email: str | None) -> Outcome:
     try:
         document = fetch_json(url)
     except FetchError as error:
-        raise InputError("url_unreachable", url=url) from error
+        # The check stays "url_unreachable"; its sentence says why (timeout, refused…).
+        raise InputError("url_unreachable", reason=error.code, url=url) from error
     if not isinstance(document, Mapping):
         raise InputError("json_invalid", reason="json_not_object")
     return _from_json(document, expected_email)

@@ -1,25 +1,45 @@
 """Public verification: the "Vérifier un badge" page, a stored badge's verification,
-and the JSON endpoint. All read-only; each calls :func:`verify`."""
+and the JSON endpoint. All read-only; each calls :func:`verify`.
+
+What a visitor costs is counted where it is spent: the page and the API allow many
+files a minute (an employer checks a pile of badges; a file is verified in a few
+milliseconds), while the documents fetched from other issuers on a visitor's
+behalf count against a strict limit of their own (``fetch.FETCH_LIMIT``). A
+request over its limit is refused before its body is read; a body over 2 MiB is
+refused while it is read, before any of it reaches the disk (API: 413; page: 400,
+like its other form errors).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.forms import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from insigne.badges.models import Credential
-from insigne.platform import ratelimit
+from insigne.openbadges.checks import Check
+from insigne.platform import ratelimit, uploads
+from insigne.platform.api_errors import json_errors
+from insigne.platform.messages import describe
+from insigne.verifier.fetch import on_behalf_of
 from insigne.verifier.forms import VerifyForm
 from insigne.verifier.inputs import MAX_INPUT_BYTES
 from insigne.verifier.verify import Verdict, verify
 
-# Verifying another issuer's badge may fetch several documents: keep it per person.
-PAGE_LIMIT = (20, 60)
-API_LIMIT = (60, 60)
+# Verifications per client and minute; remote fetches have their own, stricter limit.
+PAGE_LIMIT = (60, 60)
+API_LIMIT = (120, 60)
+TEMPLATE = "verifier/verify_upload.html"
+# Inputs refused for their size or nesting: the request is at fault (a 400), not the badge.
+OVER_LIMITS = frozenset(
+    {"too_large", "json_too_deep", "svg_too_complex", "png_too_many_chunks", "png_text_too_long"}
+)
 
 
 def _headline(verdict: Verdict) -> dict[str, str]:
@@ -38,26 +58,60 @@ def _result_context(verdict: Verdict) -> dict[str, Any]:
     return {"verdict": verdict, "headline": _headline(verdict)}
 
 
+def _over_limits(verdict: Verdict) -> Check | None:
+    if verdict.status != "unreadable":
+        return None
+    check = verdict.checks[0]
+    return check if check.code in OVER_LIMITS else None
+
+
 def _too_many(request: HttpRequest, scope: str, limit: tuple[int, int]) -> bool:
     return not ratelimit.allow(scope, ratelimit.client_address(request), *limit)
 
 
+def _too_large_form() -> VerifyForm:
+    form = VerifyForm(data={})
+    form.is_valid()
+    form.errors.clear()
+    message = describe("too_large", {"mib": MAX_INPUT_BYTES >> 20})
+    form.add_error("badge_file", ValidationError(message, code="too_large"))
+    return form
+
+
+# CSRF is checked (csrf_protect below) once the size guard is in place: Django's
+# CSRF check reads the body, and the upload handlers must be set before that.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def verify_upload(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"page_title": _("Vérifier un badge")}
     if request.method != "POST":
-        return render(request, "verifier/verify_upload.html", context | {"form": VerifyForm()})
+        return render(request, TEMPLATE, context | {"form": VerifyForm()})
+    if _too_many(request, "verify-page", PAGE_LIMIT):  # before the body is read
+        return render(
+            request, TEMPLATE, context | {"form": VerifyForm(), "limited": True}, status=429
+        )
+    guard = uploads.limit_body(request, MAX_INPUT_BYTES)
+    try:
+        request.POST  # noqa: B018 (reads the body now, under the guard)
+    except (RequestDataTooBig, TooManyFilesSent):
+        guard.exceeded = True
+    if guard.exceeded:
+        # 400 like every refusal of this form (the API answers 413).
+        return render(request, TEMPLATE, context | {"form": _too_large_form()}, status=400)
+    return _verify_posted(request, context)
+
+
+@csrf_protect
+def _verify_posted(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     form = VerifyForm(request.POST, request.FILES)
     context["form"] = form
-    if _too_many(request, "verify-page", PAGE_LIMIT):
-        context["limited"] = True
-        return render(request, "verifier/verify_upload.html", context, status=429)
     if not form.is_valid():
-        return render(request, "verifier/verify_upload.html", context, status=400)
+        return render(request, TEMPLATE, context, status=400)
     data, filename = form.badge_data()
-    verdict = verify(data, filename=filename, expected_email=form.cleaned_data["email"] or None)
+    with on_behalf_of(ratelimit.client_address(request)):
+        verdict = verify(data, filename=filename, expected_email=form.cleaned_data["email"] or None)
     context |= _result_context(verdict)
-    return render(request, "verifier/verify_upload.html", context)
+    return render(request, TEMPLATE, context, status=400 if _over_limits(verdict) else 200)
 
 
 @require_GET
@@ -69,7 +123,9 @@ def verify_badge(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _api_input(request: HttpRequest) -> tuple[bytes | str, str, str]:
-    """Badge, file name and email of an API call: multipart (``file`` or ``text``) or raw body."""
+    """Badge, file name and email of an API call: multipart (``file`` or ``text``) or raw body.
+
+    The raw body is read only up to the limit (its declared length was checked)."""
     email = request.GET.get("email", "")
     if request.content_type == "multipart/form-data":
         email = request.POST.get("email", email)
@@ -77,24 +133,32 @@ def _api_input(request: HttpRequest) -> tuple[bytes | str, str, str]:
         if upload is not None:
             return upload.read(MAX_INPUT_BYTES + 1), str(upload.name or ""), email
         return request.POST.get("text", ""), "", email
-    return request.body, "", email
+    return request.read(MAX_INPUT_BYTES + 1), "", email
 
 
 def _api_error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": code, "message": message}, status=status)
 
 
+@json_errors
 @csrf_exempt  # a public, read-only API for machines: no session, nothing to forge
 @require_POST
-def api_verify(request: HttpRequest) -> JsonResponse:
-    if _too_many(request, "verify-api", API_LIMIT):
+def api_verify(request: HttpRequest) -> HttpResponse:
+    if _too_many(request, "verify-api", API_LIMIT):  # before the body is read
         return _api_error(
             "rate_limited", _("Trop de vérifications : réessayez dans une minute."), 429
         )
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_INPUT_BYTES + 64 * 1024:
+    guard = uploads.limit_body(request, MAX_INPUT_BYTES)
+    if uploads.declared_length(request) > MAX_INPUT_BYTES + uploads.FORM_OVERHEAD:
         return _api_error("too_large", _("Le badge dépasse 2 Mio."), 413)
     data, filename, email = _api_input(request)
+    if guard.exceeded or len(data) > MAX_INPUT_BYTES:
+        return _api_error("too_large", _("Le badge dépasse 2 Mio."), 413)
     if not data:
         return _api_error("empty", _("Aucun badge n'a été fourni."), 400)
-    verdict = verify(data, filename=filename, expected_email=email or None)
+    with on_behalf_of(ratelimit.client_address(request)):
+        verdict = verify(data, filename=filename, expected_email=email or None)
+    refused = _over_limits(verdict)
+    if refused is not None:
+        return _api_error(refused.code, describe(refused.reason, refused.params), 400)
     return JsonResponse(verdict.as_json(), json_dumps_params={"ensure_ascii": False})

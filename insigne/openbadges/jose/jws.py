@@ -15,6 +15,7 @@ Errors are :class:`JoseError` with a stable code (text: ``insigne.platform.messa
 
 from __future__ import annotations
 
+import base64
 import json
 import warnings
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from joserfc import errors, jws
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 from joserfc.jws import CompactSignature, JWSRegistry
 
+from insigne.platform import json_limits
 from insigne.platform.errors import CodedError
 
 ALGORITHMS = ("EdDSA", "Ed25519", "ES256", "RS256")
@@ -68,16 +70,25 @@ class Token:
 
 
 def _object(data: bytes) -> dict[str, Any]:
-    value = json.loads(data)
+    value = json_limits.loads(data)  # too deep is a ValueError too
     if not isinstance(value, dict):
         raise ValueError("not a JSON object")
     return value
+
+
+def _check_header_depth(text: str) -> None:
+    """joserfc parses the header itself: a deeply nested one is refused before it does."""
+    header = text.split(".", 1)[0]
+    decoded = base64.urlsafe_b64decode(header + "=" * (-len(header) % 4))
+    if json_limits.text_depth(decoded) > json_limits.MAX_DEPTH:
+        raise json_limits.JsonTooDeep("json_too_deep", max=json_limits.MAX_DEPTH)
 
 
 def read(text: str) -> Token:
     """Parse a compact JWS without checking its signature (to find its key and kind)."""
     text = text.strip()
     try:
+        _check_header_depth(text)
         signature = jws.extract_compact(text.encode("ascii"), registry=_REGISTRY)
         return Token(text, dict(signature.headers()), _object(signature.payload), signature)
     except (errors.JoseError, ValueError, UnicodeError, TypeError) as error:

@@ -30,6 +30,7 @@ from insigne.openbadges.rdf.jsonld import (
     VC_V2,
     canonicalize_generic,
 )
+from insigne.platform import json_limits
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
@@ -359,7 +360,12 @@ def _first_degree_hashes(quads: list[Quad], blank_count: int) -> list[str]:
 
 
 def canonicalize_known(doc: Mapping[str, Any]) -> str | None:
-    """Canonical N-Quads of a document of our known shape, or ``None`` if it is not one."""
+    """Canonical N-Quads of a document of our known shape, or ``None`` if it is not one.
+
+    The emitter recurses once per level: a document deeper than any of our shapes
+    is not one of them (the generic path then refuses it, see ``jsonld.check_safe``)."""
+    if json_limits.depth(doc) > json_limits.MAX_DEPTH:
+        return None
     try:
         emitter = _emit(doc)
     except _Unknown:

@@ -25,6 +25,7 @@ from typing import Any
 
 from pyld import jsonld
 
+from insigne.platform import json_limits
 from insigne.platform.errors import CodedError
 
 CONTEXTS_DIR = Path(__file__).resolve().parent / "contexts"
@@ -195,8 +196,17 @@ def _check_expanded(value: Any, *, key: str = "") -> None:
             raise JsonLdSafetyError("relative_iri", value[:200])
 
 
+def _check_depth(doc: Mapping[str, Any]) -> None:
+    """Expansion and the walks below recurse once per level: a deep document is refused
+    first, by an iterative measure."""
+    found = json_limits.depth(doc)
+    if found > json_limits.MAX_DEPTH:
+        raise JsonLdSafetyError("jsonld_too_deep", f"depth {found}")
+
+
 def check_safe(doc: Mapping[str, Any]) -> None:
     """Raise ``JsonLdSafetyError`` unless every term, IRI and string of ``doc`` is safe."""
+    _check_depth(doc)
     for text in _walk_strings(doc):
         if has_control_character(text):
             raise JsonLdSafetyError("control_character", repr(text[:80]))
@@ -218,6 +228,8 @@ def canonicalize_generic(doc: Mapping[str, Any], *, safe: bool = True) -> str:
     """RDFC-1.0 canonical N-Quads of any JSON-LD document, through pyld."""
     if safe:
         check_safe(doc)
+    else:
+        _check_depth(doc)
     result: str = jsonld.normalize(
         copy.deepcopy(dict(doc)),
         {
