@@ -21,7 +21,7 @@ run: $(STAMP)
 # In parallel, one process per core (pytest-xdist; each worker gets its own test
 # database). PYTEST_ARGS adds options; PYTEST_ARGS="-n 0" runs in one process.
 test: $(STAMP)
-	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 # Real workers, a real relay and a throwaway PostgreSQL cluster under faults (a few minutes).
 faults: $(STAMP)

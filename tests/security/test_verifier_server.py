@@ -31,6 +31,9 @@ from insigne.verifier import fetch
 from insigne.verifier.inputs import MAX_INPUT_BYTES
 from tests.security.conftest import API_TOKEN, GunicornServer
 
+# One gunicorn for all these tests: xdist keeps the group on one worker (make test).
+pytestmark = pytest.mark.xdist_group("gunicorn")
+
 DEEP = 100_000
 
 
