@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from insigne.pages import views as pages
+from insigne.platform.staff import StaffLoginForm
+
+# The admin login asks for the TOTP code of whoever enrolled a device (platform/staff.py).
+admin.site.login_form = StaffLoginForm
+admin.site.login_template = OTPAdminSite.login_template
 
 urlpatterns = [
     path("", pages.home, name="home"),
