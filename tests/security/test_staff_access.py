@@ -29,9 +29,7 @@ def log_in(visitor: Visitor, password: str, **extra: str):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_login_is_locked_after_n_failures_through_the_real_login_form(
-    live_server, agent, settings
-):
+def test_login_is_locked_after_n_failures_through_the_real_login_form(live_server, agent, settings):
     settings.SECURE_PROXY_SSL_HEADER = PROXY_HEADER
     visitor = Visitor(live_server.url)
     limit = settings.AXES_FAILURE_LIMIT
@@ -119,7 +117,8 @@ def test_an_admin_who_enrolled_a_device_must_give_the_code(client, agent):
     assert "Saisissez le code à 6 chiffres" in refused.content.decode()
     assert "_auth_user_id" not in client.session
     wrong = client.post(
-        reverse("admin:login"), {**password, "otp_device": device.persistent_id, "otp_token": "000000"}
+        reverse("admin:login"),
+        {**password, "otp_device": device.persistent_id, "otp_token": "000000"},
     )
     assert "_auth_user_id" not in client.session, wrong.content.decode()[:200]
     device.refresh_from_db()
