@@ -143,3 +143,14 @@ def test_a_session_not_verified_by_the_enrolled_device_is_ended(client, agent):
     response = client.get(reverse("console_support"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_an_admin_enrols_a_device_with_the_qr_code_of_the_admin(client):
+    admin = User.objects.create_superuser("chef", password="mot-de-passe-chef")
+    client.force_login(admin)
+    device = TOTPDevice.objects.create(user=admin, name="téléphone", confirmed=False)
+    response = client.get(reverse("admin:otp_totp_totpdevice_qrcode", args=[device.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert b"<svg" in response.content
