@@ -1,13 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 
 from insigne.pages import views as pages
 from insigne.platform import api_errors
+from insigne.platform.staff import StaffLoginForm
 
 # The JSON APIs answer their errors as JSON (see insigne.platform.api_errors).
 handler400 = api_errors.handler400
 handler404 = api_errors.handler404
 handler500 = api_errors.handler500
+# The admin login asks for the TOTP code of whoever enrolled a device (platform/staff.py).
+admin.site.login_form = StaffLoginForm
+admin.site.login_template = OTPAdminSite.login_template
 
 urlpatterns = [
     path("", pages.home, name="home"),

@@ -75,7 +75,7 @@ def stored_credential(
     badge_class: BadgeClass, mission: Mission, *, ob3_json: str, ob3_jwt: str, ob2_json: str
 ) -> Credential:
     """A credential row holding the given texts as stored (for serving tests, not signing)."""
-    invitation = Invitation.objects.create(mission=mission, token_hash=f"{mission.pk:064d}")
+    invitation = Invitation.objects.create(mission=mission)
     credential = Credential.objects.create(
         public_id="abc123",
         badge_class=badge_class,

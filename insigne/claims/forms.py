@@ -1,19 +1,18 @@
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from insigne.platform.text import clean_display_text
+
 NAME_MAX = 300
 
 
 def clean_name(value: str) -> str:
-    """Normalise a name typed by the volunteer: NFC, no control characters, single spaces."""
-    value = unicodedata.normalize("NFC", value)
-    value = "".join(ch for ch in value if unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co"})
-    return " ".join(value.split())
+    """Normalise a name typed by the volunteer, as the import does (``clean_display_text``)."""
+    return clean_display_text(value)
 
 
 class NameField(forms.CharField):

@@ -26,6 +26,7 @@ from insigne.missions.eligibility import add_months
 from insigne.missions.models import Mission
 from insigne.openbadges.facts import BadgeFacts, CredentialFacts
 from insigne.openbadges.ob3 import french_date
+from insigne.platform.text import clean_display_text
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -69,12 +70,16 @@ class ClaimDetails:
 
 
 def current_details(invitation: Invitation) -> ClaimDetails:
-    """The record, with the corrections the volunteer saved in the form."""
+    """The record, with the corrections the volunteer saved in the form.
+
+    Normalised here too, so that a record stored before the import normalised names
+    is shown (form, preview) and signed in the same clean form.
+    """
     mission = invitation.mission
     return ClaimDetails(
-        given_name=invitation.draft_given_name or mission.given_name,
-        family_name=invitation.draft_family_name or mission.family_name,
-        host_name=invitation.draft_host_name or mission.host_name,
+        given_name=clean_display_text(invitation.draft_given_name or mission.given_name),
+        family_name=clean_display_text(invitation.draft_family_name or mission.family_name),
+        host_name=clean_display_text(invitation.draft_host_name or mission.host_name),
     )
 
 

@@ -38,7 +38,7 @@ def invitation_mail(invitation: Invitation, token: str) -> Mail:
                 "mission": mission,
                 "claim_url": claim_url,
                 "button_url": claim_url,
-                "decline_url": absolute(reverse("claim_decline", args=[token])),
+                "decline_url": absolute(reverse("claim_step", args=[token, "refuser"])),
                 "resend_url": absolute(reverse("resend")),
                 "button_label": "Obtenir mon badge",
             },

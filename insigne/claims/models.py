@@ -11,8 +11,7 @@ from insigne.missions.models import Mission
 
 class Invitation(models.Model):
     mission = models.OneToOneField(Mission, on_delete=models.PROTECT, related_name="invitation")
-    # SHA-256 of the 128+-bit random token; the token itself is only ever in the mail.
-    token_hash = models.CharField(max_length=64, unique=True)
+    # The personal links are InvitationLink rows (several may be live at once).
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
@@ -34,3 +33,22 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation {self.pk} ({self.mission.external_id})"
+
+
+class InvitationLink(models.Model):
+    """One live personal link of an invitation; a resend adds one, never replaces one.
+
+    Only the SHA-256 of the 128+-bit random token is stored; the token itself is
+    only ever in the mail. At most ``MAX_LIVE_LINKS`` per invitation: beyond that
+    the oldest goes (``claims.services.add_link``).
+    """
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lien personnel")
+
+    def __str__(self) -> str:
+        return f"Link {self.pk} of invitation {self.invitation_id}"

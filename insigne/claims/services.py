@@ -19,8 +19,8 @@ from django_tasks import task
 from insigne.badges.models import Credential
 from insigne.claims import mails
 from insigne.claims.issuing import ClaimDetails, issue_credential
-from insigne.claims.models import Invitation
-from insigne.claims.tokens import hash_token, looks_like_token, new_token
+from insigne.claims.models import Invitation, InvitationLink
+from insigne.claims.tokens import MAX_LIVE_LINKS, hash_token, looks_like_token, new_token
 from insigne.mail.models import MailPriority, MailStatus, OutgoingMail
 from insigne.mail.services import needing_staff, queue_mail
 from insigne.missions.models import Mission
@@ -72,14 +72,26 @@ def invite_due_missions(today: dt.date | None = None) -> int:
 
 
 def invite_mission(mission_id: int) -> bool:
-    token, token_hash = new_token()
     try:
         with transaction.atomic(durable=True):
-            invitation = Invitation.objects.create(mission_id=mission_id, token_hash=token_hash)
-            _queue_invitation_mail(invitation, token)
+            invitation = Invitation.objects.create(mission_id=mission_id)
+            _queue_invitation_mail(invitation, add_link(invitation))
     except IntegrityError:
         return False  # invited meanwhile by another run
     return True
+
+
+def add_link(invitation: Invitation) -> str:
+    """A new personal link for ``invitation``; return its token (for the mail only).
+
+    The links already sent stay live; only beyond ``MAX_LIVE_LINKS`` does the
+    oldest go. Call it inside the transaction that queues the mail.
+    """
+    token, token_hash = new_token()
+    InvitationLink.objects.create(invitation=invitation, token_hash=token_hash)
+    keep = invitation.links.order_by("-created_at", "-pk").values_list("pk", flat=True)
+    invitation.links.exclude(pk__in=list(keep[:MAX_LIVE_LINKS])).delete()
+    return token
 
 
 def _queue_invitation_mail(
@@ -106,7 +118,9 @@ def find_invitation(token: str) -> Invitation:
     if not looks_like_token(token):
         raise ClaimError("unknown_link")
     invitation = (
-        Invitation.objects.select_related("mission").filter(token_hash=hash_token(token)).first()
+        Invitation.objects.select_related("mission")
+        .filter(links__token_hash=hash_token(token))
+        .first()
     )
     if invitation is None:
         raise ClaimError("unknown_link")
@@ -226,8 +240,9 @@ def resend_missions(mission_ids: list[int]) -> int:
 def resend_for_mission(mission: Mission) -> bool:
     """Mail again the badge, or a fresh invitation link; False when there is nothing to send.
 
-    A pending invitation gets a *new* link (only hashes are stored, so the old
-    one cannot be sent again; it stops working). Declined invitations stay
+    A pending invitation gets one more link (only hashes are stored, so an old
+    one cannot be sent again); the links already sent keep working, so whoever
+    asks for a resend never kills the volunteer's link. Declined invitations stay
     declined, and a mission never invited is left to the daily run.
     """
     with transaction.atomic(durable=True):
@@ -238,9 +253,7 @@ def resend_for_mission(mission: Mission) -> bool:
         if credential is not None:
             _queue_badge_mail(credential)
             return True
-        token, token_hash = new_token()
-        Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash)
-        _queue_invitation_mail(invitation, token, MailPriority.REPLY)
+        _queue_invitation_mail(invitation, add_link(invitation), MailPriority.REPLY)
         return True
 
 

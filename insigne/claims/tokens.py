@@ -11,6 +11,9 @@ import hashlib
 import secrets
 
 TOKEN_BYTES = 24
+# Live links of one pending invitation at most: each resend adds one, the oldest
+# goes beyond this, so a flood of resend requests cannot grow the table.
+MAX_LIVE_LINKS = 5
 
 
 def new_token() -> tuple[str, str]:

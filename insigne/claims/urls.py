@@ -4,8 +4,12 @@ from insigne.claims import views
 
 urlpatterns = [
     path("renvoyer/", views.resend, name="resend"),
-    path("obtenir/<str:token>/", views.claim, name="claim"),
-    path("obtenir/<str:token>/apercu/", views.preview, name="claim_preview"),
-    path("obtenir/<str:token>/refuser/", views.decline, name="claim_decline"),
-    path("obtenir/<str:token>/reprendre/", views.reopen, name="claim_reopen"),
+    # The claim pages, without the token: it travels in a cookie (views.enter).
+    path("obtenir/", views.claim, name="claim_form"),
+    path("obtenir/apercu/", views.preview, name="claim_preview"),
+    path("obtenir/refuser/", views.decline, name="claim_decline"),
+    path("obtenir/reprendre/", views.reopen, name="claim_reopen"),
+    # The links of the mails (unchanged format): set the cookie, redirect above.
+    path("obtenir/<str:token>/", views.enter, name="claim"),
+    path("obtenir/<str:token>/<slug:step>/", views.enter, name="claim_step"),
 ]

@@ -1,4 +1,11 @@
-"""Pages of the personal link: form → preview → validation (final)."""
+"""Pages of the personal link: form → preview → validation (final).
+
+The mailed link carries the token in its path (``/obtenir/<token>/``). Its first
+request (:func:`enter`) moves the token into a short-lived cookie, HttpOnly,
+SameSite=Lax, Secure over https, sent only to ``/obtenir/``, and redirects to the
+same page without the token; every later page reads the cookie. So access logs,
+browser history and ``Referer`` headers hold the token once at most.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +22,49 @@ from insigne.claims.models import Invitation
 from insigne.claims.preview import preview_badge
 from insigne.platform import ratelimit
 
+LINK_COOKIE = "insigne_lien"
+LINK_COOKIE_PATH = "/obtenir/"
+LINK_COOKIE_AGE = 2 * 3600  # seconds: long enough to read, correct and validate
+# The page each step of a mailed link lands on, once the token is out of the path.
+STEPS = {"": "claim_form", "apercu": "claim_preview", "refuser": "claim_decline"}
+
 
 def _link_error(request: HttpRequest, code: str, status: int) -> HttpResponse:
     return render(request, "claims/link_error.html", {"code": code}, status=status)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+def enter(request: HttpRequest, token: str, step: str = "") -> HttpResponse:
+    """A mailed link: keep its token in the cookie and go on to the page without it."""
+    if step not in STEPS:
+        return _link_error(request, "unknown_link", 404)
+    try:
+        services.find_invitation(token)
+    except services.ClaimError as error:
+        return _link_error(request, error.code, 404)
+    response = redirect(STEPS[step])
+    if request.method == "POST":
+        response.status_code = 303  # a form of an older page: show the page again
+    response.set_cookie(
+        LINK_COOKIE,
+        token,
+        max_age=LINK_COOKIE_AGE,
+        path=LINK_COOKIE_PATH,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _token(request: HttpRequest) -> str:
+    return request.COOKIES.get(LINK_COOKIE, "")
+
+
 def _open(request: HttpRequest, token: str) -> Invitation | HttpResponse:
     """The invitation of the link, or the page to show instead of the form."""
+    if not token:
+        return _link_error(request, "no_link", 404)
     try:
         invitation = services.find_invitation(token)
     except services.ClaimError as error:
@@ -29,21 +72,21 @@ def _open(request: HttpRequest, token: str) -> Invitation | HttpResponse:
     if invitation.credential is not None:
         return redirect("badge", invitation.credential.public_id)
     if invitation.declined_at is not None:
-        return render(request, "claims/declined.html", {"token": token}, status=410)
+        return render(request, "claims/declined.html", status=410)
     if not invitation.mission.eligible:
         return _link_error(request, "not_eligible", 410)
     return invitation
 
 
-def _current_page(request: HttpRequest, token: str) -> HttpResponse:
+def _current_page(request: HttpRequest) -> HttpResponse:
     """What the link shows now that another request changed it (double click, two tabs)."""
-    state = _open(request, token)
-    return state if isinstance(state, HttpResponse) else redirect("claim", token)
+    state = _open(request, _token(request))
+    return state if isinstance(state, HttpResponse) else redirect("claim_form")
 
 
 @require_http_methods(["GET", "POST"])
-def claim(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = _open(request, token)
+def claim(request: HttpRequest) -> HttpResponse:
+    invitation = _open(request, _token(request))
     if isinstance(invitation, HttpResponse):
         return invitation
     services.mark_opened(invitation)
@@ -53,18 +96,18 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.save_draft(invitation, ClaimDetails(**form.cleaned_data))
         except services.ClaimError:
-            return _current_page(request, token)
-        return redirect("claim_preview", token)
+            return _current_page(request)
+        return redirect("claim_preview")
     return render(
         request,
         "claims/form.html",
-        {"form": form, "mission": invitation.mission, "token": token},
+        {"form": form, "mission": invitation.mission},
     )
 
 
 @require_http_methods(["GET", "POST"])
-def preview(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = _open(request, token)
+def preview(request: HttpRequest) -> HttpResponse:
+    invitation = _open(request, _token(request))
     if isinstance(invitation, HttpResponse):
         return invitation
     form = ValidateForm(request.POST if request.method == "POST" else None)
@@ -72,7 +115,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         try:
             credential = services.validate_claim(invitation)
         except services.ClaimError:  # declined (or corrected) meanwhile
-            return _current_page(request, token)
+            return _current_page(request)
         messages.success(
             request, _("Votre badge est prêt. Nous vous l'envoyons aussi par courriel.")
         )
@@ -80,32 +123,32 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "claims/preview.html",
-        {"form": form, "badge": preview_badge(invitation), "token": token},
+        {"form": form, "badge": preview_badge(invitation)},
     )
 
 
 @require_http_methods(["GET", "POST"])
-def decline(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = _open(request, token)
+def decline(request: HttpRequest) -> HttpResponse:
+    invitation = _open(request, _token(request))
     if isinstance(invitation, HttpResponse):
         return invitation
     if request.method == "POST":
         try:
             services.decline_invitation(invitation)
         except services.ClaimError:  # validated meanwhile: the badge page
-            return _current_page(request, token)
-        return render(request, "claims/declined.html", {"token": token, "just_declined": True})
-    return render(request, "claims/decline_confirm.html", {"token": token})
+            return _current_page(request)
+        return render(request, "claims/declined.html", {"just_declined": True})
+    return render(request, "claims/decline_confirm.html")
 
 
 @require_POST
-def reopen(request: HttpRequest, token: str) -> HttpResponse:
+def reopen(request: HttpRequest) -> HttpResponse:
     try:
-        invitation = services.find_invitation(token)
+        invitation = services.find_invitation(_token(request))
     except services.ClaimError as error:
         return _link_error(request, error.code, 404)
     services.reopen_invitation(invitation)
-    return redirect("claim", token)
+    return redirect("claim_form")
 
 
 RESEND_PER_ADDRESS = (3, 3600)  # three requests per address per hour

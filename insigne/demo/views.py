@@ -6,6 +6,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -38,6 +40,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The mail's HTML (inline styles, as mail clients need) is shown in a sandboxed
+# srcdoc frame, which inherits the page's policy: let styles, never scripts, in.
+@csp_update({"style-src": [UNSAFE_INLINE]})
 @demo_only
 def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
     caught = get_object_or_404(CaughtMail, pk=pk)

@@ -28,6 +28,11 @@ Decisions, so that the agency knows what happens to each row:
   surrogates as escapes (backslash, ``u``, four hex digits), so any row can be
   stored in the report. Everything else is kept as text, markup,
   right-to-left scripts and emoji included; escaping is the templates' job.
+* Names and texts that are signed (``prenom``, ``nom``, ``structure``,
+  ``commune``, ``intitule_mission``) are normalised as the claim form does
+  (``insigne.platform.text.clean_display_text``): NFC, no invisible format
+  characters (bidi controls, zero-width characters, BOM), single spaces. A
+  required name left empty by this is rejected.
 * Entirely blank lines are skipped (they hold no mission). Every other line
   is either imported or reported with its physical line number (header = 1),
   the column and the reason, in French.
@@ -57,6 +62,7 @@ from django.core.validators import EmailValidator
 from django.utils import translation
 
 from insigne.missions.models import Domain, EndReason
+from insigne.platform.text import clean_display_text
 
 # column name -> Mission field name
 COLUMNS: dict[str, str] = {
@@ -575,6 +581,14 @@ def parse_domain(value: str) -> str:
     return found
 
 
+def parse_display_name(value: str) -> str:
+    """A name shown and signed (prenom, nom, structure): see ``clean_display_text``."""
+    cleaned = clean_display_text(value)
+    if not cleaned:
+        raise ValueError("valeur obligatoire manquante (uniquement des caractères invisibles)")
+    return cleaned
+
+
 def parse_siret(value: str) -> str:
     digits = value.replace(" ", "").replace("\u00a0", "")
     if not (len(digits) == 14 and digits.isascii() and digits.isdigit()):
@@ -610,6 +624,11 @@ def _domains() -> dict[str, str]:
 
 _CONVERTERS: dict[str, Callable[[str], Value]] = {
     "identifiant_mission": parse_external_id,
+    "prenom": parse_display_name,
+    "nom": parse_display_name,
+    "structure": parse_display_name,
+    "commune": clean_display_text,
+    "intitule_mission": clean_display_text,
     "email": parse_email,
     "date_debut": parse_date,
     "date_fin_prevue": parse_date,

@@ -37,7 +37,7 @@ def make_credential(badge_class, number, revoked):
         status_index=number,
         revoked_at=timezone.now() if revoked else None,
     )
-    Invitation.objects.create(mission=mission, token_hash=f"{number:064d}", credential=credential)
+    Invitation.objects.create(mission=mission, credential=credential)
     return credential
 
 

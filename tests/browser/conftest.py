@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -45,12 +46,39 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
+# Every page reports what the Content-Security-Policy blocked; a test that met any
+# violation fails at teardown (init scripts are not subject to the page's policy).
+_REPORT_CSP = """document.addEventListener("securitypolicyviolation", (e) =>
+  console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}`));"""
+
+
+def watch_csp(context: Any) -> list[str]:
+    """Collect the CSP violations of every page of ``context``."""
+    violations: list[str] = []
+    context.add_init_script(_REPORT_CSP)
+
+    def on_page(tab: Any) -> None:
+        tab.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "CSP violation" in message.text or "Content Security Policy" in message.text
+                else None
+            ),
+        )
+
+    context.on("page", on_page)
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server, settings):
     settings.SITE_URL = live_server.url
     settings.CSRF_TRUSTED_ORIGINS = [live_server.url]
     context = browser.new_context(locale="fr-FR")
+    violations = watch_csp(context)
     tab = context.new_page()
     tab.set_default_timeout(15_000)
     yield tab
     context.close()
+    assert violations == [], violations

@@ -22,6 +22,7 @@ from django.contrib.auth.models import User
 from insigne.claims import services
 from insigne.mail.models import CaughtMail
 from insigne.missions.models import MissionImport
+from tests.browser.conftest import watch_csp
 from tests.claims.helpers import invite
 from tests.personas import make_mission
 
@@ -92,9 +93,11 @@ def context_for(browser, live_server, settings) -> Iterator[Any]:
     settings.CSRF_TRUSTED_ORIGINS = [live_server.url]
     settings.DEMO_MODE = True
     contexts = []
+    violations: list[list[str]] = []
 
     def open_page(language: str) -> Any:
         context = browser.new_context(locale=f"{language}-FR", viewport=DESKTOP)
+        violations.append(watch_csp(context))
         context.add_cookies(
             [{"name": "django_language", "value": language, "url": live_server.url}]
         )
@@ -106,6 +109,7 @@ def context_for(browser, live_server, settings) -> Iterator[Any]:
     yield open_page
     for context in contexts:
         context.close()
+    assert [v for found in violations for v in found] == []  # the CSP blocked nothing
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from insigne.badges.models import Credential
 from insigne.claims.models import Invitation
-from tests.claims.helpers import invite
+from tests.claims.helpers import invite, open_link
 from tests.personas import make_mission
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_form_is_prefilled_from_the_mission_record(client, camille, badge_class):
     _, token = invite(camille)
-    page = client.get(reverse("claim", args=[token])).content.decode()
+    page = client.get(open_link(client, token)).content.decode()
     assert 'value="Camille"' in page
     assert 'value="Démo"' in page
     assert 'value="Association Exemple"' in page
@@ -22,7 +22,7 @@ def test_the_form_is_prefilled_from_the_mission_record(client, camille, badge_cl
 def test_corrections_are_kept_and_shown_in_the_preview(client, camille, badge_class):
     invitation, token = invite(camille)
     response = client.post(
-        reverse("claim", args=[token]),
+        open_link(client, token),
         {
             "given_name": " Camille\u200b ",
             "family_name": "Démo-Martin",
@@ -30,7 +30,7 @@ def test_corrections_are_kept_and_shown_in_the_preview(client, camille, badge_cl
         },
     )
     assert response.status_code == 302
-    assert response.url == reverse("claim_preview", args=[token])
+    assert response.url == reverse("claim_preview")
     invitation.refresh_from_db()
     assert (invitation.draft_given_name, invitation.draft_family_name) == ("Camille", "Démo-Martin")
     preview = client.get(response.url).content.decode()
@@ -42,7 +42,7 @@ def test_corrections_are_kept_and_shown_in_the_preview(client, camille, badge_cl
 def test_empty_and_too_long_names_are_refused_in_french(client, camille, badge_class):
     _, token = invite(camille)
     response = client.post(
-        reverse("claim", args=[token]),
+        open_link(client, token),
         {"given_name": "\u0007", "family_name": "x" * 301, "host_name": "Asso"},
     )
     page = response.content.decode()
@@ -64,9 +64,9 @@ def test_empty_and_too_long_names_are_refused_in_french(client, camille, badge_c
 def test_hostile_names_are_rendered_as_text(client, badge_class, name):
     mission = make_mission("M-HOSTILE", given_name=name)
     _, token = invite(mission)
-    page = client.get(reverse("claim", args=[token])).content.decode()
+    page = client.get(open_link(client, token)).content.decode()
     assert "<script>alert(1)</script>" not in page
-    preview = client.get(reverse("claim_preview", args=[token]))
+    preview = client.get(reverse("claim_preview"))
     assert preview.status_code == 200
     assert "<script>alert(1)</script>" not in preview.content.decode()
 
@@ -94,21 +94,22 @@ def test_a_link_with_one_character_changed_is_unknown(client, camille):
 
 def test_declining_closes_the_link_and_it_can_be_reopened(client, camille, badge_class):
     invitation, token = invite(camille)
-    assert client.post(reverse("claim_decline", args=[token])).status_code == 200
+    assert client.post(open_link(client, token, "refuser")).status_code == 200
     invitation.refresh_from_db()
     assert invitation.declined_at is not None
-    response = client.get(reverse("claim", args=[token]))
+    response = client.get(reverse("claim", args=[token]), follow=True)
     assert response.status_code == 410
     assert "Vous avez refusé ce badge" in response.content.decode()
-    assert client.post(reverse("claim_preview", args=[token]), {"confirm": "on"}).status_code == 410
+    assert client.post(reverse("claim_preview"), {"confirm": "on"}).status_code == 410
     assert Credential.objects.count() == 0
-    client.post(reverse("claim_reopen", args=[token]))
-    assert client.get(reverse("claim", args=[token])).status_code == 200
+    client.post(reverse("claim_reopen"))
+    assert client.get(reverse("claim", args=[token]), follow=True).status_code == 200
 
 
 def test_validation_needs_the_explicit_confirmation(client, camille, badge_class):
     _, token = invite(camille)
-    response = client.post(reverse("claim_preview", args=[token]), {})
+    open_link(client, token)
+    response = client.post(reverse("claim_preview"), {})
     assert response.status_code == 200
     assert "Cochez la case pour confirmer" in response.content.decode()
     assert Credential.objects.count() == 0
@@ -118,17 +119,20 @@ def test_validation_issues_the_badge_once_and_the_link_then_shows_it(
     client, camille, badge_class, django_capture_on_commit_callbacks, mailoutbox
 ):
     invitation, token = invite(camille)
+    open_link(client, token, "apercu")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("claim_preview", args=[token]), {"confirm": "on"})
+        response = client.post(reverse("claim_preview"), {"confirm": "on"})
     credential = Credential.objects.get()
     assert response.url == reverse("badge", args=[credential.public_id])
     assert [m.subject for m in mailoutbox] == ["Votre Open Badge Service Civique"]
     with django_capture_on_commit_callbacks(execute=True):
-        again = client.post(reverse("claim_preview", args=[token]), {"confirm": "on"})
+        again = client.post(reverse("claim_preview"), {"confirm": "on"})
     assert again.url == response.url
     assert Credential.objects.count() == 1
     assert len(mailoutbox) == 1
-    assert client.get(reverse("claim", args=[token])).url == response.url
+    assert client.get(reverse("claim", args=[token]), follow=True).redirect_chain[-1][0] == (
+        response.url
+    )
     invitation.refresh_from_db()
     assert invitation.validated_at == credential.issued_at
     assert Invitation.objects.get().pk == invitation.pk
@@ -149,10 +153,10 @@ def test_a_record_corrected_to_ineligible_after_the_invitation_gives_no_badge(
         eligible=False,
         ineligibility_reason="rupture_avant_6_mois",
     )
-    response = client.get(reverse("claim", args=[token]))
+    response = client.get(reverse("claim", args=[token]), follow=True)
     assert response.status_code == 410
     assert "Badge indisponible" in response.content.decode()
-    assert client.post(reverse("claim_preview", args=[token]), {"confirm": "on"}).status_code == 410
+    assert client.post(reverse("claim_preview"), {"confirm": "on"}).status_code == 410
     invitation.refresh_from_db()
     with pytest.raises(services.ClaimError) as refused:
         services.validate_claim(invitation)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from insigne.badges.models import Credential
 from insigne.claims import services
-from tests.claims.helpers import invite
+from tests.claims.helpers import invite, open_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,7 +48,7 @@ def test_the_site_is_french_first_and_offers_english_in_the_footer(client):
 
 def test_the_claim_form_switches_to_english_and_back(client, camille):
     _, token = invite(camille)
-    url = reverse("claim", args=[token])
+    url = open_link(client, token)
 
     page = switch(client, "en", url)
     assert html_lang(page) == "en"
@@ -64,7 +64,7 @@ def test_the_claim_form_switches_to_english_and_back(client, camille):
 
 def test_english_form_errors_are_english_and_titled_as_errors(client, camille):
     _, token = invite(camille)
-    url = reverse("claim", args=[token])
+    url = open_link(client, token)
     switch(client, "en", url)
     data = {"given_name": " ", "family_name": "Démo", "host_name": "Association Exemple"}
     page = client.post(url, data).content.decode()
@@ -90,7 +90,7 @@ def test_a_badge_validated_in_english_is_signed_and_mailed_in_french(
     client, camille, badge_class, mailoutbox
 ):
     invitation, token = invite(camille)
-    preview = reverse("claim_preview", args=[token])
+    preview = open_link(client, token, "apercu")
     page = switch(client, "en", preview)
     assert 'lang="fr">Camille Démo a accompli' in page  # the signed text, marked French
     assert "dans le domaine Solidarité" in page

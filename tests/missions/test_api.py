@@ -136,7 +136,7 @@ def test_get_status_follows_the_journey() -> None:
     assert body["reason_label"] == "La mission a été interrompue avant 6 mois."
     post([row()])
     mission = Mission.objects.get()
-    Invitation.objects.create(mission=mission, token_hash="1" * 64, sent_at=timezone.now())
+    Invitation.objects.create(mission=mission, sent_at=timezone.now())
     _, body = status("SC-2026-0001")
     assert (body["eligible"], body["invited"], body["claimed"], body["issued"]) == (
         True,

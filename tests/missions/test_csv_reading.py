@@ -124,24 +124,24 @@ def test_it_matches_domains_without_case_or_accents(label: str, code: str) -> No
 
 
 @pytest.mark.parametrize(
-    "name",
+    ("name", "stored"),
     [
-        "<script>alert('x')</script>",
-        '&lt;b&gt; "O\'Brien"',
-        "محمد عبد الله",
-        "\u202egnirts desrever",
-        "Zoé 👩🏽‍🚀",
-        "N" * 300,
+        ("<script>alert('x')</script>", "<script>alert('x')</script>"),
+        ('&lt;b&gt; "O\'Brien"', '&lt;b&gt; "O\'Brien"'),
+        ("محمد عبد الله", "محمد عبد الله"),
+        ("\u202egnirts desrever", "gnirts desrever"),  # the invisible override goes
+        ("Zoé 👩🏽‍🚀", "Zoé 👩🏽‍🚀"),
+        ("N" * 300, "N" * 300),
     ],
 )
-def test_it_keeps_hostile_names_as_text(name: str) -> None:
+def test_it_keeps_hostile_names_as_text(name: str, stored: str) -> None:
     values = row(nom=name)
     text = (
         ";".join(HEADER)
         + "\n"
         + ";".join('"' + v.replace('"', '""') + '"' for v in (values[c] for c in HEADER))
     )
-    assert only_mission(text.encode()).fields["family_name"] == name
+    assert only_mission(text.encode()).fields["family_name"] == stored
 
 
 def test_it_trims_spaces_around_values() -> None:

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from insigne.platform.logging import MaskPersonalLinks, mask
-from tests.claims.helpers import invite
+from tests.claims.helpers import invite, open_link
 
 
 def test_a_claim_path_loses_its_token():
@@ -17,7 +17,7 @@ def test_a_claim_path_loses_its_token():
 @pytest.mark.django_db
 def test_the_token_of_a_declined_link_is_not_logged(client, camille):
     invitation, token = invite(camille)
-    client.post(reverse("claim_decline", args=[token]))
+    client.post(open_link(client, token, "refuser"))
     handler = next(
         h
         for h in logging.getLogger("django").handlers
@@ -26,8 +26,11 @@ def test_the_token_of_a_declined_link_is_not_logged(client, camille):
     stream = io.StringIO()
     previous = handler.setStream(stream)
     try:
-        assert client.get(reverse("claim", args=[token])).status_code == 410
+        assert client.get(reverse("claim", args=[token]), follow=True).status_code == 410
+        # a mistyped link still has its token in the path: masked too
+        client.get(reverse("claim", args=[token[:-1] + ("A" if token[-1] != "A" else "B")]))
     finally:
         handler.setStream(previous)
-    assert "Gone: /obtenir/…/" in stream.getvalue()
+    assert "Gone: /obtenir/" in stream.getvalue()
+    assert "Not Found: /obtenir/…/" in stream.getvalue()
     assert token not in stream.getvalue()

@@ -6,7 +6,6 @@ No test lives here; the test modules import these helpers.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import threading
 from collections.abc import Iterator
@@ -34,8 +33,7 @@ ISSUED_AT = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
 def issue_ours(external_id: str = "M-VERIFY", public_id: str = "verify0001") -> Credential:
     """One of our badges, issued the way claim validation issues it."""
     mission = make_mission(external_id)
-    token_hash = hashlib.sha256(external_id.encode()).hexdigest()
-    invitation = Invitation.objects.create(mission=mission, token_hash=token_hash)
+    invitation = Invitation.objects.create(mission=mission)
     make_badge_class()
     return issue_credential(invitation, ISSUED_AT, public_id=public_id)
 

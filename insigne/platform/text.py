@@ -1,0 +1,54 @@
+"""Names as they will be signed: one normal form for the import, the API and the form.
+
+A name or host name is shown to the volunteer and then signed; what is shown must
+be what is signed. So every path that stores one (CSV import, JSON API, claim form)
+and the claim itself pass it through :func:`clean_display_text`:
+
+* Unicode NFC (``e`` + combining acute becomes ``é``), so that the same name is the
+  same string;
+* no *format* characters (Unicode category Cf): bidirectional embeddings,
+  overrides and isolates (U+202A–U+202E, U+2066–U+2069, U+061C), zero-width
+  spaces and direction marks (U+200B, U+200E, U+200F), word joiners
+  (U+2060–U+2064), the byte order mark (U+FEFF), soft hyphens… They are invisible,
+  and an override makes ``\u202eelliM`` read as ``Mille``. The one exception:
+  the zero-width joiner and non-joiner (U+200D, U+200C) are kept *between two
+  visible characters*, where they are spelling (Persian names, Indic scripts) or
+  one emoji (👩🏽‍🚀); anywhere else they go too;
+* no control characters (Cc), surrogates (Cs) or private-use characters (Co);
+* white space trimmed and runs of it made one space.
+
+Letters of every script, marks, punctuation and emoji are kept as typed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_DROPPED = frozenset({"Cc", "Cf", "Cs", "Co"})
+_JOINERS = frozenset("\u200c\u200d")
+
+
+def clean_display_text(value: str) -> str:
+    """``value`` in the form it is shown and signed (see the module docstring)."""
+    value = unicodedata.normalize("NFC", value)
+    if not value.isascii():
+        value = _visible(value)
+    elif not value.isprintable():
+        value = "".join(ch for ch in value if ch.isprintable())  # ASCII: only Cc
+    return " ".join(value.split())
+
+
+def _visible(value: str) -> str:
+    kept: list[str] = []
+    for index, ch in enumerate(value):
+        if ch in _JOINERS:
+            after = value[index + 1 : index + 2]
+            if kept and _shows(kept[-1]) and after and _shows(after):
+                kept.append(ch)
+        elif unicodedata.category(ch) not in _DROPPED:
+            kept.append(ch)
+    return "".join(kept)
+
+
+def _shows(ch: str) -> bool:
+    return not ch.isspace() and unicodedata.category(ch) not in _DROPPED
