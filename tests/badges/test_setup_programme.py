@@ -8,7 +8,7 @@ from django.urls import reverse
 from insigne.badges.models import BadgeClass
 from insigne.badges.programme import NAME, SLUG
 from insigne.openbadges.images import check_badge_image
-from tests.claims.helpers import invite
+from tests.claims.helpers import invite, open_link
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +31,11 @@ def test_the_system_check_fails_while_the_programme_is_missing():
 def test_no_claim_page_fails_when_the_programme_was_deleted(client, camille):
     BadgeClass.objects.all().delete()
     _, token = invite(camille)
-    for name in ("claim", "claim_preview"):
-        response = client.get(reverse(name, args=[token]))
+    open_link(client, token)
+    for name in ("claim_form", "claim_preview"):
+        response = client.get(reverse(name))
         assert response.status_code == 200, name
-    response = client.post(reverse("claim_preview", args=[token]), {"confirm": "on"})
+    response = client.post(reverse("claim_preview"), {"confirm": "on"})
     assert response.status_code == 302
     assert BadgeClass.objects.get().slug == SLUG
 

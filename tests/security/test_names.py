@@ -13,7 +13,7 @@ from insigne.claims.forms import ClaimForm
 from insigne.missions.csv_format import MissionRow, RejectedRow, rows_from_objects, validate_rows
 from insigne.platform.text import clean_display_text
 from tests.claims.helpers import invite, open_link
-from tests.missions.conftest import row
+from tests.missions.helpers import row
 from tests.personas import make_mission
 
 TABLE = [
