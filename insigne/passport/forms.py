@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from insigne.passport.models import Profile, Visibility
@@ -33,6 +34,8 @@ class ImportForm(forms.Form):
         ),
         required=False,
         assume_scheme="https",
+        # http only reaches the hosts the verifier allows it for (tests, local setups).
+        validators=[URLValidator(schemes=["https", "http"])],
         error_messages={"invalid": _("Saisissez une adresse web valide, commençant par https://.")},
     )
 
