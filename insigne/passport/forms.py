@@ -10,8 +10,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from insigne.passport.models import Profile, Visibility
-
-ACCEPTED_FILES = ".png,.svg,.json,.jsonld,.jwt,.txt,image/png,image/svg+xml,application/json"
+from insigne.verifier.forms import ACCEPTED_FILES
 
 
 class ImportForm(forms.Form):
