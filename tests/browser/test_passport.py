@@ -8,9 +8,10 @@ from __future__ import annotations
 import pytest
 
 from insigne.passport.models import KeptBadge
-from tests.passport.helpers import PASSWORD, issued_badge
+from tests.passport.helpers import PASSWORD, fresh_rate_limits, issued_badge
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+__all__ = ["fresh_rate_limits"]  # autouse: no rate-limit count left by an earlier test
 
 
 def mail_to(smtp_server, address: str, count: int):

@@ -15,10 +15,11 @@ from insigne.openbadges.ob3 import build_credential
 from insigne.passport import sync
 from insigne.passport.models import KeptBadge, Profile, Visibility
 from tests.browser.test_accessibility import AXE_OPTIONS, DESKTOP, HEADINGS_SCRIPT
-from tests.passport.helpers import PASSWORD, issued_badge, volunteer
+from tests.passport.helpers import PASSWORD, fresh_rate_limits, issued_badge, volunteer
 from tests.verifier.helpers import did_key, foreign_facts, sign, with_issuer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+__all__ = ["fresh_rate_limits"]  # autouse: no rate-limit count left by an earlier test
 
 PHONE = {"width": 390, "height": 844}
 

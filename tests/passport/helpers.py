@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from insigne.badges.models import Credential
 from insigne.claims import services
@@ -25,3 +27,12 @@ def volunteer(*addresses: str, verified: bool = True) -> User:
     for index, email in enumerate(addresses):
         EmailAddress.objects.create(user=user, email=email, primary=index == 0, verified=verified)
     return user
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """allauth counts in the database cache, which a transactional test's flush keeps
+    (it is no model's table): start each test with no count from an earlier one."""
+    cache.clear()
+    yield
+    cache.clear()
