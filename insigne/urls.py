@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("insigne.missions.urls")),
     path("", include("insigne.demo.urls")),
     path("", include("insigne.console.urls")),
+    path("", include("insigne.passport.urls")),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,6 +65,8 @@ class Mission(models.Model):
         indexes = [
             models.Index(fields=["eligible", "actual_end_date"], name="mission_invitable_idx"),
             models.Index(fields=["family_name", "given_name"], name="mission_name_idx"),
+            # The Passport's "Synchroniser" looks badges up by address, whatever its case.
+            models.Index(Lower("email"), name="mission_email_lower_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,97 @@
+"""The Passport's own forms (allauth's cover the account itself)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from insigne.passport.models import Profile, Visibility
+from insigne.verifier.forms import ACCEPTED_FILES
+
+
+class ImportForm(forms.Form):
+    badge_file = forms.FileField(
+        label=_("Fichier du badge"),
+        help_text=_("Image PNG ou SVG du badge, ou fichier JSON. 2 Mo au plus."),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
+    )
+    badge_text = forms.CharField(
+        label=_("Ou collez le contenu du badge"),
+        help_text=_("Le JSON du badge ou son jeton JWT (trois parties séparées par des points)."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+    )
+    badge_url = forms.URLField(
+        label=_("Ou donnez l'adresse du badge"),
+        help_text=_(
+            "Une adresse en https:// qui mène au badge, par exemple https://exemple.fr/badge.json"
+        ),
+        required=False,
+        assume_scheme="https",
+        # http only reaches the hosts the verifier allows it for (tests, local setups).
+        validators=[URLValidator(schemes=["https", "http"])],
+        error_messages={"invalid": _("Saisissez une adresse web valide, commençant par https://.")},
+    )
+
+    def clean_badge_file(self) -> Any:
+        upload = self.cleaned_data.get("badge_file")
+        if upload and upload.size > settings.PASSPORT_MAX_UPLOAD:
+            megabytes = settings.PASSPORT_MAX_UPLOAD // (1024 * 1024)
+            raise forms.ValidationError(
+                _("Le fichier est trop volumineux : %(size)d Mo au plus.") % {"size": megabytes},
+                code="too_large",
+            )
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        given = [
+            name
+            for name in ("badge_file", "badge_text", "badge_url")
+            if name not in self.errors and str(cleaned.get(name) or "").strip()
+        ]
+        if not self.errors and len(given) != 1:
+            raise forms.ValidationError(
+                _("Donnez un seul badge : un fichier, un texte collé ou une adresse.")
+                if given
+                else _("Déposez un fichier de badge, collez son contenu ou donnez son adresse."),
+                code="one_input",
+            )
+        return cleaned
+
+
+class VisibilityForm(forms.Form):
+    visibility = forms.ChoiceField(
+        label=_("Qui peut voir ce badge ?"),
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class ProfileForm(forms.ModelForm[Profile]):
+    class Meta:
+        model = Profile
+        fields = ["display_name", "published"]
+        help_texts = {
+            "display_name": _(
+                "Le nom affiché en haut de votre profil public, par exemple « Camille D. »."
+            ),
+            "published": _(
+                "Votre profil montre seulement les badges que vous avez rendus publics."
+            ),
+        }
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Je comprends que mon compte, mes adresses et les badges conservés dans mon "
+            "Passeport seront effacés définitivement."
+        ),
+        error_messages={"required": _("Cochez la case pour confirmer la suppression.")},
+    )
