@@ -8,4 +8,5 @@ urlpatterns = [
     path("obtenir/<str:token>/apercu/", views.preview, name="claim_preview"),
     path("obtenir/<str:token>/refuser/", views.decline, name="claim_decline"),
     path("obtenir/<str:token>/reprendre/", views.reopen, name="claim_reopen"),
+    path("badges/<str:public_id>/visibilite/", views.visibility, name="badge_visibility"),
 ]
