@@ -157,6 +157,11 @@ INSIGNE_VERIFY_HTTP_HOSTS = envlist("INSIGNE_VERIFY_HTTP_HOSTS")
 LINKEDIN_ORGANIZATION_ID = envstr("LINKEDIN_ORGANIZATION_ID")
 LINKEDIN_ORGANIZATION_NAME = envstr("LINKEDIN_ORGANIZATION_NAME", INSIGNE_ISSUER_NAME)
 
+# The public site and sharing. The legal notice says who hosts the service; the PDF
+# attestation's renderer logs every step at INFO, which says nothing worth keeping.
+INSIGNE_HOSTING = envstr("INSIGNE_HOSTING")
+LOGGING_QUIET = ("weasyprint", "fontTools")
+
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "insigne" / "locale"]
@@ -259,6 +264,7 @@ LOGGING = {
         # Django's own loggers do not propagate to the root: route them through it.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        **{name: {"level": "WARNING"} for name in LOGGING_QUIET},
     },
 }
 

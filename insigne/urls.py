@@ -18,6 +18,7 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("accessibilite/", pages.accessibility, name="accessibility"),
     path("api/v1/openapi.json", pages.openapi, name="openapi"),
+    path("", include("insigne.pages.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("insigne.claims.urls")),

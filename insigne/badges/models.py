@@ -33,6 +33,17 @@ class BadgeClass(models.Model):
         return self.name
 
 
+class Visibility(models.TextChoices):
+    """Who sees a badge page (its name, host organisation and dates): the holder decides.
+
+    Verification by file works whatever the choice: the signed badge carries its proof.
+    """
+
+    PUBLIC = "public", _("Publique : visible par tous et par les moteurs de recherche")
+    LINK = "link", _("Accessible par le lien seulement : hors des moteurs de recherche")
+    HIDDEN = "hidden", _("Masquée : la page n'est visible que par moi")
+
+
 class Credential(models.Model):
     public_id = models.CharField(max_length=32, unique=True)
     badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT)
@@ -53,6 +64,10 @@ class Credential(models.Model):
     )
     # When the relay accepted the latest badge mail (delivery attempts: mail.OutgoingMail).
     mailed_at = models.DateTimeField(null=True, blank=True)
+    # Link-only by default: shared links work, search engines do not list the page.
+    visibility = models.CharField(
+        _("visibilité de la page"), max_length=8, choices=Visibility, default=Visibility.LINK
+    )
 
     class Meta:
         verbose_name = _("badge émis")

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from insigne.badges import holders
 from insigne.badges.keys import issuer_keys
 from insigne.badges.models import BadgeClass, Credential
 from insigne.badges.records import achievement_facts, issuer_facts
@@ -65,6 +66,8 @@ def assertion(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_safe
 def baked_png(request: HttpRequest, public_id: str) -> HttpResponse:
     credential = _credential(public_id)
+    if not holders.can_see(request, credential):
+        raise Http404  # a hidden badge's image (it shows the name); the assertion stays
     if credential.revoked_at is not None:
         return _gone(credential)
     png = baking.bake_png(
@@ -72,6 +75,7 @@ def baked_png(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     response = HttpResponse(png, content_type="image/png")
     response["Content-Disposition"] = 'inline; filename="open-badge-service-civique-ob2.png"'
+    response["X-Robots-Tag"] = "noindex"
     return _public(response, SHORT_CACHE)
 
 

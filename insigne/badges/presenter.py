@@ -11,13 +11,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from insigne.badges.models import Credential
+from insigne.badges.models import BadgeClass, Credential
 from insigne.openbadges.baking import bake_png, bake_svg
 
 
@@ -27,6 +27,9 @@ class Competency:
     description: str
     framework: str
     url: str
+    # Where a person reading the badge learns more: our page of the competency
+    # (the signed ``targetUrl`` of ours resolves to it), never raw JSON-LD.
+    page_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,9 +63,17 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
+def _page_url(achievement_id: str, index: int, target_url: str) -> str:
+    """Our human page of the competency when the achievement is ours, else its own URL."""
+    if achievement_id.startswith(f"{settings.SITE_URL}/"):
+        return f"{achievement_id}#c{index}"
+    return target_url
+
+
 def badge_view(document: dict[str, Any], image_url: str = "") -> BadgeView:
     subject = document.get("credentialSubject") or {}
     achievement = subject.get("achievement") or {}
+    achievement_id = _text(achievement.get("id"))
     issuer = document.get("issuer") or {}
     image = achievement.get("image") or {}
     return BadgeView(
@@ -80,8 +91,9 @@ def badge_view(document: dict[str, Any], image_url: str = "") -> BadgeView:
                 description=_text(a.get("targetDescription")),
                 framework=_text(a.get("targetFramework")),
                 url=_text(a.get("targetUrl")),
+                page_url=_page_url(achievement_id, index, _text(a.get("targetUrl"))),
             )
-            for a in achievement.get("alignment") or ()
+            for index, a in enumerate(achievement.get("alignment") or (), start=1)
         ),
         evidence=tuple(
             Evidence(
@@ -145,3 +157,44 @@ def badge_svg(credential: Credential) -> str:
 
 def baked_svg(credential: Credential) -> str:
     return bake_svg(badge_svg(credential), "ob3", credential.ob3_json)
+
+
+ESCO_URI = "http://data.europa.eu/esco/"
+ESCO_PORTAL = "https://esco.ec.europa.eu/fr/classification/skill"
+ESCO_SKILLS = "https://esco.ec.europa.eu/fr/classification/skill_main"
+
+
+@dataclass(frozen=True)
+class CompetencyPage:
+    anchor: str  # c1, c2…: the fragment of the signed targetUrl
+    name: str
+    description: str
+    framework: str
+    code: str
+    uri: str  # the framework's concept URI, when one is pinned
+    esco_url: str  # ESCO's human page: the concept's, or the skills classification's
+
+
+def _esco_url(uri: str) -> str:
+    if uri.startswith(ESCO_URI):
+        return f"{ESCO_PORTAL}?uri={quote(uri, safe='')}"
+    return ESCO_SKILLS
+
+
+def competency_pages(badge_class: BadgeClass) -> list[CompetencyPage]:
+    """The competencies of a badge class as our human page describes them."""
+    pages = []
+    for index, item in enumerate(badge_class.competencies, start=1):
+        uri = str(item.get("url", ""))
+        pages.append(
+            CompetencyPage(
+                anchor=f"c{index}",
+                name=str(item.get("name", "")),
+                description=str(item.get("description", "")),
+                framework=str(item.get("framework", "")),
+                code=str(item.get("code", "")),
+                uri=uri,
+                esco_url=_esco_url(uri),
+            )
+        )
+    return pages

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from insigne.badges.keys import issuer_keys
-from insigne.badges.models import BadgeClass, Credential
+from insigne.badges.models import BadgeClass, Credential, Visibility
 from insigne.openbadges import ob2
 from insigne.openbadges.facts import CredentialFacts
 from insigne.openbadges.issuance import dumps, issue
@@ -58,3 +58,10 @@ def revoke_credential(credential: Credential, reason: str) -> bool:
         logger.info("credential %s revoked", credential.pk)
     credential.refresh_from_db(fields=["revoked_at", "revocation_reason"])
     return bool(changed)
+
+
+def set_visibility(credential: Credential, visibility: Visibility) -> None:
+    """The holder's choice for their badge page; the signed badge is not touched."""
+    Credential.objects.filter(pk=credential.pk).update(visibility=visibility)
+    credential.visibility = visibility
+    logger.info("credential %s page visibility set to %s", credential.pk, visibility)

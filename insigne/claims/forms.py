@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from insigne.badges.forms import VisibilityForm
+from insigne.badges.models import Visibility
 from insigne.platform.text import clean_display_text
 
 NAME_MAX = 300
@@ -46,7 +48,9 @@ class ClaimForm(forms.Form):
     )
 
 
-class ValidateForm(forms.Form):
+class ValidateForm(VisibilityForm):
+    """Validation: the confirmation, and who may see the badge page (link only unless chosen)."""
+
     confirm = forms.BooleanField(
         label=_(
             "Je confirme que ces informations sont exactes. "
@@ -54,6 +58,13 @@ class ValidateForm(forms.Form):
         ),
         error_messages={"required": _("Cochez la case pour confirmer avant de valider.")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["visibility"].required = False  # no answer: the default, link only
+
+    def clean_visibility(self) -> str:
+        return str(self.cleaned_data.get("visibility") or Visibility.LINK)
 
 
 class ResendForm(forms.Form):

@@ -16,7 +16,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
-from insigne.badges.models import Credential
+from insigne.badges.models import Credential, Visibility
+from insigne.badges.services import set_visibility
 from insigne.claims import mails
 from insigne.claims.issuing import ClaimDetails, issue_credential
 from insigne.claims.models import Invitation, InvitationLink
@@ -174,8 +175,11 @@ def _ensure_open(invitation: Invitation) -> None:
         raise ClaimError("not_eligible")
 
 
-def validate_claim(invitation: Invitation) -> Credential:
+def validate_claim(invitation: Invitation, visibility: Visibility = Visibility.LINK) -> Credential:
     """Issue the credential of this invitation exactly once and queue the badge mail.
+
+    ``visibility`` is the volunteer's choice for the badge page, made at validation;
+    a second submission gets the badge as the first one left it.
 
     Concurrent submissions serialise on the invitation row (``SELECT … FOR
     UPDATE`` on PostgreSQL, the immediate write lock on SQLite); the loser finds
@@ -191,6 +195,7 @@ def validate_claim(invitation: Invitation) -> Credential:
                 return existing
             _ensure_open(invitation)
             credential = issue_credential(invitation, timezone.now())
+            set_visibility(credential, visibility)
             invitation.validated_at = credential.issued_at
             invitation.save(update_fields=["validated_at"])
             _queue_badge_mail(credential)

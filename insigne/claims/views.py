@@ -10,11 +10,15 @@ browser history and ``Referer`` headers hold the token once at most.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from insigne.badges import holders
+from insigne.badges import services as badge_services
+from insigne.badges.forms import VisibilityForm
+from insigne.badges.models import Credential, Visibility
 from insigne.claims import services
 from insigne.claims.forms import ClaimForm, ResendForm, ValidateForm
 from insigne.claims.issuing import ClaimDetails, current_details
@@ -70,6 +74,8 @@ def _open(request: HttpRequest, token: str) -> Invitation | HttpResponse:
     except services.ClaimError as error:
         return _link_error(request, error.code, 404)
     if invitation.credential is not None:
+        # The personal link is how the holder is known: it lets them manage their page.
+        holders.remember_holder(request, invitation.credential)
         return redirect("badge", invitation.credential.public_id)
     if invitation.declined_at is not None:
         return render(request, "claims/declined.html", status=410)
@@ -113,9 +119,11 @@ def preview(request: HttpRequest) -> HttpResponse:
     form = ValidateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            credential = services.validate_claim(invitation)
+            visibility = Visibility(form.cleaned_data["visibility"])
+            credential = services.validate_claim(invitation, visibility)
         except services.ClaimError:  # declined (or corrected) meanwhile
             return _current_page(request)
+        holders.remember_holder(request, credential)
         messages.success(
             request, _("Votre badge est prêt. Nous vous l'envoyons aussi par courriel.")
         )
@@ -171,3 +179,23 @@ def resend(request: HttpRequest) -> HttpResponse:
             services.request_resend(email)
         return render(request, "claims/resend.html", {"form": ResendForm(), "done": True})
     return render(request, "claims/resend.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def visibility(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The holder (known by their personal link) chooses who sees their badge page."""
+    credential = get_object_or_404(Credential, public_id=public_id)
+    if not holders.is_holder(request, credential):
+        if credential.visibility == Visibility.HIDDEN:
+            raise Http404  # others learn nothing of a hidden badge, not even that it exists
+        return render(request, "claims/visibility_denied.html", status=403)
+    initial = {"visibility": credential.visibility}
+    form = VisibilityForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        if not form.is_valid():
+            context = {"form": form, "credential": credential}
+            return render(request, "claims/visibility.html", context, status=400)
+        badge_services.set_visibility(credential, Visibility(form.cleaned_data["visibility"]))
+        messages.success(request, _("Votre choix est enregistré."))
+        return redirect("badge", credential.public_id)
+    return render(request, "claims/visibility.html", {"form": form, "credential": credential})

@@ -18,6 +18,9 @@ PATHS = {
     "badge_svg": "badges/{public_id}/badge.svg",
     "badge_ob3_json": "badges/{public_id}/ob3.json",
     "badge_ob3_jwt": "badges/{public_id}/ob3.jwt",
+    # What the holder shares beyond the credential: its QR code, its PDF attestation
+    "badge_qr": "badges/{public_id}/qr.svg",
+    "badge_pdf": "badges/{public_id}/attestation-{language}.pdf",
     "achievement": "ob3/achievements/{slug}",
     "achievement_image": "ob3/achievements/{slug}/image.png",
     "ob3_status_list": "ob3/status/1",
@@ -32,7 +35,7 @@ PATHS = {
     "ob2_revocations": "ob2/revocations",
 }
 # Django path converter of each placeholder.
-_CONVERTERS = {"public_id": "str", "slug": "slug", "key_id": "str"}
+_CONVERTERS = {"public_id": "str", "slug": "slug", "key_id": "str", "language": "slug"}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 

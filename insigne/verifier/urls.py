@@ -18,6 +18,8 @@ urlpatterns = [
     path(route("badge_svg"), badge_pages.badge_svg, name="badge_svg"),
     path(route("badge_ob3_json"), badge_pages.badge_ob3_json, name="badge_ob3_json"),
     path(route("badge_ob3_jwt"), badge_pages.badge_ob3_jwt, name="badge_ob3_jwt"),
+    path(route("badge_qr"), badge_pages.badge_qr, name="badge_qr"),
+    path(route("badge_pdf"), badge_pages.badge_pdf, name="badge_pdf"),
     path(route("achievement"), badge_pages.achievement, name="achievement"),
     path(route("achievement_image"), badge_pages.achievement_image, name="achievement_image"),
 ]

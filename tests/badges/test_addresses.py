@@ -8,7 +8,12 @@ from django.urls import resolve, reverse
 from insigne.openbadges import addresses, ob2, ob3
 
 SITE = "https://badges.example.test"
-VALUES = {"public_id": "AbC-123_x", "slug": "service-civique", "key_id": "key-2"}
+VALUES = {
+    "public_id": "AbC-123_x",
+    "slug": "service-civique",
+    "key_id": "key-2",
+    "language": "fr",
+}
 
 
 @pytest.mark.parametrize("name", sorted(addresses.PATHS))

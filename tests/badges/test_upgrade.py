@@ -60,14 +60,14 @@ def issue_before_the_flip(apps: StateApps) -> int:
         mission=mission, token_hash=hashlib.sha256(b"M-UPGRADE").hexdigest()
     )
     signed = sign_credential(invitation, ISSUED_AT, public_id="upgrade0001")
+    old_model = apps.get_model("credentials", "Credential")
+    old_columns = {field.attname for field in old_model._meta.concrete_fields}  # no later ones
     columns = {
         field.attname: getattr(signed, field.attname)
         for field in Credential._meta.concrete_fields
-        if not field.primary_key
+        if not field.primary_key and field.attname in old_columns
     }
-    stored = apps.get_model("credentials", "Credential").objects.create(
-        invitation=invitation, **columns
-    )
+    stored = old_model.objects.create(invitation=invitation, **columns)
     return stored.pk
 
 

@@ -32,6 +32,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 812}
+PHONE = {"width": 390, "height": 844}  # the sharing and public-site pages: 375 px and 390 px
 STAFF_PASSWORD = "a-long-staff-password-for-tests"
 HEADINGS_SCRIPT = """() => Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6'))
   .map(h => Number(h.tagName[1]))"""
@@ -46,17 +47,25 @@ class Audit:
     problems: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
 
-    def check(self, page: Any, label: str, *, mobile: bool = False) -> None:
+    def check(
+        self,
+        page: Any,
+        label: str,
+        *,
+        mobile: bool = False,
+        phones: tuple[dict[str, int], ...] = (),
+    ) -> None:
         page.set_viewport_size(DESKTOP)
         self._axe(page, f"{label} [desktop]")
-        if mobile:
-            page.set_viewport_size(MOBILE)
-            self._axe(page, f"{label} [375px]")
+        for size in ((MOBILE,) if mobile else ()) + phones:
+            page.set_viewport_size(size)
+            where = f"{label} [{size['width']}px]"
+            self._axe(page, where)
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             if overflow > 0:  # WCAG 1.4.10: no horizontal scrolling at small widths
-                self.problems.append(f"{self.language} {label} [375px]: {overflow}px too wide")
+                self.problems.append(f"{self.language} {where}: {overflow}px too wide")
         self._structure(page, label)
 
     def _axe(self, page: Any, where: str) -> None:
@@ -116,7 +125,9 @@ def context_for(browser, live_server, settings) -> Iterator[Any]:
 def journey(badge_class) -> dict[str, str]:
     """One volunteer at the form, one with a badge, one who declined: tokens and the badge."""
     _, form_token = invite(make_mission("M-A11Y-FORM"))
-    issued, _ = invite(make_mission("M-A11Y-BADGE", given_name="Sacha", family_name="Exemple"))
+    issued, badge_token = invite(
+        make_mission("M-A11Y-BADGE", given_name="Sacha", family_name="Exemple")
+    )
     credential = services.validate_claim(issued)
     declined, declined_token = invite(make_mission("M-A11Y-NO", given_name="Alex"))
     services.decline_invitation(declined)
@@ -124,6 +135,7 @@ def journey(badge_class) -> dict[str, str]:
         "form": form_token,
         "declined": declined_token,
         "badge": credential.public_id,
+        "badge_token": badge_token,
         "badge_json": credential.ob3_json,
     }
 
@@ -142,7 +154,7 @@ def test_volunteer_pages_have_no_wcag_violation(context_for, live_server, journe
     page.goto(form)
     audit.check(page, "claim form", mobile=True)
     page.locator("#id_given_name").fill("")
-    page.locator("form[method=post] button[type=submit]").first.click()
+    page.locator("main form[method=post] button[type=submit]").first.click()
     page.wait_for_selector("#id_given_name-error")
     audit.check(page, "claim form with an error", mobile=True)
     visit(f"/obtenir/{journey['form']}/apercu/", "preview")
@@ -172,6 +184,48 @@ def test_volunteer_pages_have_no_wcag_violation(context_for, live_server, journe
     page.wait_for_selector("#verdict")
     audit.check(page, "verify upload result", mobile=True)
     visit(f"/verifier/badge/{journey['badge']}", "stored badge verification")
+
+    assert not audit.problems, "\n".join(audit.problems)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_public_site_and_sharing_pages_have_no_wcag_violation(
+    context_for, live_server, journey, language
+):
+    page, audit = context_for(language), Audit(language)
+
+    def visit(path: str, label: str) -> None:
+        page.goto(live_server.url + path)
+        audit.check(page, label, mobile=True, phones=(PHONE,))
+
+    for path, label in [
+        ("/", "home"),
+        ("/questions-frequentes/", "faq"),
+        ("/mentions-legales/", "legal notice"),
+        ("/donnees-personnelles/", "privacy notice"),
+        ("/gestion-des-cookies/", "cookies"),
+        ("/plan-du-site/", "site map"),
+        ("/ob3/achievements/service-civique", "competencies"),
+        (f"/badges/{journey['badge']}", "badge (visitor)"),
+        (f"/badges/{journey['badge']}/visibilite/", "visibility denied"),
+    ]:
+        visit(path, label)
+    page.goto(f"{live_server.url}/obtenir/{journey['badge_token']}/")  # the holder's link
+    page.wait_for_selector("#visibilite")
+    audit.check(page, "badge (holder)", mobile=True, phones=(PHONE,))
+    visit(f"/badges/{journey['badge']}/visibilite/", "visibility choice")
+    page.set_viewport_size(DESKTOP)
+    page.locator("footer button[aria-controls=fr-theme-modal]").click()
+    page.wait_for_selector("#fr-theme-modal[open]")
+    # The modal fades in: audit its colours once it is fully opaque, not halfway.
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('#fr-theme-modal')).opacity === '1'"
+    )
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('#fr-theme-modal .fr-modal__body')).opacity"
+        " === '1'"
+    )
+    audit._axe(page, "display settings (the choice's page, its modal open) [desktop]")
 
     assert not audit.problems, "\n".join(audit.problems)
 

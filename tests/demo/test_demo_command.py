@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -79,6 +80,16 @@ def test_the_demo_serves_the_site_catches_invitations_and_stops_on_ctrl_c(demo):
     with urllib.request.urlopen(f"{site}{detail}", timeout=10) as response:
         assert f'href="{site}/' in response.read().decode()  # mail links lead to this server
     with urllib.request.urlopen(f"{site}/", timeout=10) as response:
+        assert response.status == 200
+        home = response.read().decode()
+    # Debug off, as in production: a wrong address is the site's own 404 page,
+    # and the static files (DSFR) are served all the same.
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{site}/nulle-part/", timeout=10)
+    assert missing.value.code == 404
+    assert "Page introuvable" in missing.value.read().decode()
+    stylesheet = re.search(r'href="(/static/dsfr/[^"]+\.css)"', home).group(1)
+    with urllib.request.urlopen(f"{site}{stylesheet}", timeout=10) as response:
         assert response.status == 200
 
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl+C does

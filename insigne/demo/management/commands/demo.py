@@ -3,9 +3,10 @@
 Prepares the database (migrate, cache table, demo programme), then runs in
 the foreground until Ctrl+C: the local SMTP catcher (a thread of this
 process), the task worker with the daily invitation run, and the development
-web server (two child processes). Children get ``INSIGNE_DEMO=1``, ``DEBUG=1``
-(static files served by the dev server) and ``EMAIL_URL`` pointing at the
-catcher.
+web server (two child processes). Children get ``INSIGNE_DEMO=1``, ``DEBUG=0``
+(a wrong address shows the site's own 404 page, as in production; the dev
+server still serves static files, ``--insecure``) and ``EMAIL_URL`` pointing
+at the catcher.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class Command(BaseCommand):
         try:
             env = self.child_environment(addr, smtp_port)
             children.append(self.spawn(["run_tasks", "--daily-invitations"], env))
-            children.append(self.spawn(["runserver", addr, "--noreload"], env))
+            children.append(self.spawn(["runserver", addr, "--noreload", "--insecure"], env))
             site = f"http://{addr}"
             _wait_for_port(addr, children)
             self.stdout.write(BANNER.format(site=site))
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         env.setdefault("SITE_URL", f"http://{addr}")
         env.update(
             INSIGNE_DEMO="1",
-            DEBUG="1",
+            DEBUG="0",
             EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
             DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "insigne.settings"),
             PYTHONUNBUFFERED="1",
