@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
-from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from insigne.missions.csv_format import COLUMNS, REQUIRED_COLUMNS
@@ -22,23 +20,6 @@ IMPORTS_PER_PAGE = 50
 ERRORS_PER_PAGE = 200
 
 
-# CSRF is checked (csrf_protect below) once the size guard is in place: Django's
-# CSRF check reads the body, and the upload handlers must be set before that.
-@csrf_exempt
-@staff_member_required
-@require_http_methods(["GET", "POST"])
-def import_list(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        guard = uploads.limit_body(request, MAX_UPLOAD_BYTES)
-        try:
-            request.POST  # noqa: B018 (reads the body now, under the guard)
-        except (RequestDataTooBig, TooManyFilesSent):
-            guard.exceeded = True
-        if guard.exceeded:
-            return _import_page(request, _too_large_form(), status=413)
-    return _import_posted(request)
-
-
 def _too_large_form() -> UploadForm:
     form = UploadForm(data={})
     form.is_valid()
@@ -47,8 +28,14 @@ def _too_large_form() -> UploadForm:
     return form
 
 
-@csrf_protect
-def _import_posted(request: HttpRequest) -> HttpResponse:
+def _too_large(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, _too_large_form(), status=413)
+
+
+@staff_member_required
+@uploads.bounded(MAX_UPLOAD_BYTES, _too_large)
+@require_http_methods(["GET", "POST"])
+def import_list(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -26,7 +26,7 @@ from insigne.passport import keeping
 from insigne.passport.forms import DeleteAccountForm, ImportForm, ProfileForm, VisibilityForm
 from insigne.passport.models import KeptBadge, Profile, Source, Visibility
 from insigne.passport.sync import synchronise
-from insigne.platform import ratelimit
+from insigne.platform import ratelimit, uploads
 
 View = Callable[..., HttpResponse]
 IMPORTS_PER_ACCOUNT = (30, 3600)  # imports fetch other issuers' keys: thirty an hour
@@ -83,8 +83,18 @@ def sync(request: HttpRequest) -> HttpResponse:
     return redirect("passport")
 
 
-@require_http_methods(["GET", "POST"])
+def _import_too_large(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(data={})
+    form.is_valid()
+    form.errors.clear()
+    form.add_error("badge_file", keeping.too_large_message())
+    context = {"page_title": _("Importer un badge"), "form": form}
+    return render(request, "passport/import.html", context, status=413)
+
+
 @member
+@uploads.bounded(settings.PASSPORT_MAX_UPLOAD, _import_too_large)
+@require_http_methods(["GET", "POST"])
 def import_badge(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"page_title": _("Importer un badge")}
     if request.method != "POST":

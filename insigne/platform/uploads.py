@@ -15,11 +15,17 @@ Either way ``SizeLimit.exceeded`` is set and the view answers 413.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+View = Callable[..., HttpResponse]
 
 # Room for the multipart boundaries, headers and the small form fields.
 FORM_OVERHEAD = 64 * 1024
@@ -70,3 +76,41 @@ def limit_body(request: HttpRequest, limit: int) -> SizeLimit:
     guard = SizeLimit(request, limit)
     request.upload_handlers = [guard, *request.upload_handlers]
     return guard
+
+
+def bounded(
+    limit: int,
+    too_large: Callable[[HttpRequest], HttpResponse],
+    before: Callable[[HttpRequest], HttpResponse | None] = lambda request: None,
+) -> Callable[[View], View]:
+    """A view whose posted body is bounded to ``limit`` bytes before anything reads it.
+
+    Django's CSRF check reads the body, so the guard must come first: the view is
+    exempt from the middleware's check and checked here (``csrf_protect``) once
+    the body was read under the guard. ``before(request)`` may answer first,
+    before the body is read (a rate limit); past the limit, ``too_large(request)``
+    answers instead of the view.
+    """
+
+    def decorate(view: View) -> View:
+        protected = csrf_protect(view)
+
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                refused = before(request)
+                if refused is not None:
+                    return refused
+                guard = limit_body(request, limit)
+                try:
+                    request.POST  # noqa: B018 (reads the body now, under the guard)
+                except (RequestDataTooBig, TooManyFilesSent):
+                    guard.exceeded = True
+                if guard.exceeded:
+                    return too_large(request)
+            return protected(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

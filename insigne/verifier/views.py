@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.forms import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from insigne.badges.models import Credential
@@ -78,31 +77,28 @@ def _too_large_form() -> VerifyForm:
     return form
 
 
-# CSRF is checked (csrf_protect below) once the size guard is in place: Django's
-# CSRF check reads the body, and the upload handlers must be set before that.
-@csrf_exempt
+def _page_context() -> dict[str, Any]:
+    return {"page_title": _("Vérifier un badge")}
+
+
+def _page_limited(request: HttpRequest) -> HttpResponse | None:
+    if not _too_many(request, "verify-page", PAGE_LIMIT):
+        return None
+    context = _page_context() | {"form": VerifyForm(), "limited": True}
+    return render(request, TEMPLATE, context, status=429)
+
+
+def _page_too_large(request: HttpRequest) -> HttpResponse:
+    # 400 like every refusal of this form (the API answers 413).
+    return render(request, TEMPLATE, _page_context() | {"form": _too_large_form()}, status=400)
+
+
+@uploads.bounded(MAX_INPUT_BYTES, _page_too_large, before=_page_limited)
 @require_http_methods(["GET", "POST"])
 def verify_upload(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {"page_title": _("Vérifier un badge")}
+    context = _page_context()
     if request.method != "POST":
         return render(request, TEMPLATE, context | {"form": VerifyForm()})
-    if _too_many(request, "verify-page", PAGE_LIMIT):  # before the body is read
-        return render(
-            request, TEMPLATE, context | {"form": VerifyForm(), "limited": True}, status=429
-        )
-    guard = uploads.limit_body(request, MAX_INPUT_BYTES)
-    try:
-        request.POST  # noqa: B018 (reads the body now, under the guard)
-    except (RequestDataTooBig, TooManyFilesSent):
-        guard.exceeded = True
-    if guard.exceeded:
-        # 400 like every refusal of this form (the API answers 413).
-        return render(request, TEMPLATE, context | {"form": _too_large_form()}, status=400)
-    return _verify_posted(request, context)
-
-
-@csrf_protect
-def _verify_posted(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     form = VerifyForm(request.POST, request.FILES)
     context["form"] = form
     if not form.is_valid():

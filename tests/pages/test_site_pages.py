@@ -49,7 +49,7 @@ def every_page(camille, badge_class):
         *(reverse(name) for name in SITE_PAGES),
         reverse("resend"),
         reverse("verify_upload"),
-        reverse("claim", args=[token]),
+        reverse("claim", args=[token]),  # the mailed link, followed to the claim form
         reverse("badge", args=[credential.public_id]),
         "/nulle-part/",
     ]
@@ -57,7 +57,7 @@ def every_page(camille, badge_class):
 
 def test_every_page_carries_the_dsfr_mandatory_footer(client, every_page):
     for url in every_page:
-        page = unescape(client.get(url).content.decode())
+        page = unescape(client.get(url, follow=True).content.decode())
         footer = footer_of(page)
         for part in MANDATORY_FOOTER:
             assert part in footer, f"{url}: {part!r} missing from the footer"
@@ -66,7 +66,7 @@ def test_every_page_carries_the_dsfr_mandatory_footer(client, every_page):
 
 def test_every_page_has_the_display_settings_and_the_language_menu(client, every_page):
     for url in every_page:
-        page = client.get(url).content.decode()
+        page = client.get(url, follow=True).content.decode()
         assert 'aria-controls="fr-theme-modal"' in page, url
         assert '<dialog id="fr-theme-modal"' in page, url
         assert 'id="fr-display"' in page, url
@@ -120,8 +120,8 @@ def test_the_privacy_notice_says_what_why_how_long_rights_and_whom_to_write_to(c
 def test_the_cookie_page_names_every_cookie_the_site_sets(client, camille, badge_class):
     """Walk the volunteer's pages and the language switch: each cookie set is on the page."""
     _, token = invite(camille)
-    client.get(reverse("claim", args=[token]))
-    client.post(reverse("claim_preview", args=[token]), {"confirm": "on"}, follow=True)
+    client.get(reverse("claim", args=[token]))  # the link's cookie
+    client.post(reverse("claim_preview"), {"confirm": "on"}, follow=True)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     client.post(reverse("set_language"), {"language": "fr", "next": "/"})
     page = client.get(reverse("cookies")).content.decode()

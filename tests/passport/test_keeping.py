@@ -22,7 +22,7 @@ from insigne.openbadges.ob3 import build_credential
 from insigne.passport import sync
 from insigne.passport.models import KeptBadge, Profile, Visibility
 from insigne.verifier.verify import verify
-from tests.passport.helpers import PASSWORD, issued_badge, volunteer
+from tests.passport.helpers import issued_badge, volunteer
 from tests.personas import badge_png
 from tests.verifier.helpers import did_key, foreign_facts, local_server, sign, with_issuer
 from tests.verifier.test_verify_ob2_signed import jws, publish
@@ -52,7 +52,7 @@ def foreign_ob3(key, email="camille.exemple@example.org") -> str:
 @pytest.fixture
 def owner(client):
     user = volunteer("camille@exemple.test")
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return user
 
 
@@ -167,7 +167,7 @@ def test_a_private_badge_answers_404_to_others(client, owner, key, badge_class):
     client.logout()
     assert client.get(link).status_code == 404
     stranger = volunteer("autre@exemple.test")
-    client.login(username=stranger.username, password=PASSWORD)
+    client.force_login(stranger)
     assert client.get(link).status_code == 404
     assert client.get(f"/passeport/badges/{kept.pk}/").status_code == 404
     assert client.get(f"/passeport/badges/{kept.pk}/original").status_code == 404
@@ -194,7 +194,7 @@ def test_link_only_is_noindex_and_public_is_in_the_portfolio_in_order(client, ow
     assert page.count("passeport/partage/") == 2
     assert page.index(first.share_token) < page.index(second.share_token)
 
-    client.login(username=owner.username, password=PASSWORD)
+    client.force_login(owner)
     client.post(f"/passeport/badges/{second.pk}/haut/")
     page = client.get(f"/p/{profile.slug}/").content.decode()
     assert page.index(second.share_token) < page.index(first.share_token)

@@ -23,8 +23,8 @@ def issued(camille, badge_class):
 
 def as_holder(client, token: str) -> None:
     """Open the personal link, as the holder does from the invitation mail."""
-    response = client.get(reverse("claim", args=[token]))
-    assert response.status_code == 302
+    response = client.get(reverse("claim", args=[token]), follow=True)
+    assert response.redirect_chain, "the link leads on to its page"
 
 
 def page(client, credential):
@@ -127,9 +127,8 @@ def test_the_choice_needs_the_csrf_token(issued):
 
 def test_the_volunteer_chooses_at_validation(client, camille, badge_class):
     _, token = invite(camille)
-    response = client.post(
-        reverse("claim_preview", args=[token]), {"confirm": "on", "visibility": "hidden"}
-    )
+    as_holder(client, token)
+    response = client.post(reverse("claim_preview"), {"confirm": "on", "visibility": "hidden"})
     assert response.status_code == 302
     credential = Credential.objects.get()
     assert credential.visibility == Visibility.HIDDEN
@@ -139,7 +138,8 @@ def test_the_volunteer_chooses_at_validation(client, camille, badge_class):
 
 def test_the_preview_offers_the_choice_with_link_only_checked(client, camille, badge_class):
     _, token = invite(camille)
-    body = client.get(reverse("claim_preview", args=[token])).content.decode()
+    as_holder(client, token)
+    body = client.get(reverse("claim_preview")).content.decode()
     assert 'name="visibility" value="link" checked' in body
     assert 'name="visibility" value="public">' in body
     assert 'name="visibility" value="hidden">' in body
@@ -147,9 +147,8 @@ def test_the_preview_offers_the_choice_with_link_only_checked(client, camille, b
 
 def test_a_bad_choice_at_validation_signs_nothing(client, camille, badge_class):
     _, token = invite(camille)
-    response = client.post(
-        reverse("claim_preview", args=[token]), {"confirm": "on", "visibility": "partout"}
-    )
+    as_holder(client, token)
+    response = client.post(reverse("claim_preview"), {"confirm": "on", "visibility": "partout"})
     assert response.status_code == 200
     assert "Choisissez l'une des trois possibilités proposées." in unescape(
         response.content.decode()
