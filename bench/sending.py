@@ -10,6 +10,7 @@ workers' CPU time per mail. Everything stays on this machine and stops by itself
 
 from __future__ import annotations
 
+import logging
 import os
 import resource
 import subprocess
@@ -79,6 +80,7 @@ def _manage(env: dict[str, str], *args: str) -> None:
 
 
 def bench_sending(mails: int = MAILS, workers: int = WORKERS) -> list[tuple[str, float, str]]:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: a line per command
     folder = tempfile.mkdtemp(prefix="insigne-bench-mail-")
     relay = CountingRelay()
     port = free_port()
