@@ -30,7 +30,6 @@ from insigne.openbadges.rdf.jsonld import (
     VC_V2,
     canonicalize_generic,
 )
-from insigne.platform import json_limits
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
@@ -362,13 +361,13 @@ def _first_degree_hashes(quads: list[Quad], blank_count: int) -> list[str]:
 def canonicalize_known(doc: Mapping[str, Any]) -> str | None:
     """Canonical N-Quads of a document of our known shape, or ``None`` if it is not one.
 
-    The emitter recurses once per level: a document deeper than any of our shapes
-    is not one of them (the generic path then refuses it, see ``jsonld.check_safe``)."""
-    if json_limits.depth(doc) > json_limits.MAX_DEPTH:
-        return None
+    The emitter follows our shapes, one call per level: a document deeper than any
+    of them is not one of them, and gives up at Python's recursion limit without a
+    walk of its own on the hot path (the generic path then refuses it, see
+    ``jsonld.check_safe``)."""
     try:
         emitter = _emit(doc)
-    except _Unknown:
+    except (_Unknown, RecursionError):
         return None
     # An RDF dataset is a set: a value written twice is one quad.
     quads = list(dict.fromkeys(emitter.blank_quads))
