@@ -9,6 +9,7 @@ One browser for the module and one context per language keep the run short.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from insigne.claims import services
@@ -57,6 +59,10 @@ class Audit:
         phones: tuple[dict[str, int], ...] = (),
     ) -> None:
         page.set_viewport_size(DESKTOP)
+        # Audit the page as a person sees it: once the design system's script has set up
+        # its components (it gives the menus their dialog role), not halfway through.
+        with contextlib.suppress(PlaywrightTimeoutError):  # pages without the DSFR script
+            page.wait_for_selector("html[data-fr-js='true']", state="attached", timeout=3000)
         self._axe(page, f"{label} [desktop]")
         for size in ((MOBILE,) if mobile else ()) + phones:
             page.set_viewport_size(size)
