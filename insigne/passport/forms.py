@@ -10,16 +10,10 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from insigne.passport.models import Profile, Visibility
-from insigne.verifier.forms import ACCEPTED_FILES
+from insigne.verifier.forms import BadgeFileForm
 
 
-class ImportForm(forms.Form):
-    badge_file = forms.FileField(
-        label=_("Fichier du badge"),
-        help_text=_("Image PNG ou SVG du badge, ou fichier JSON. 2 Mo au plus."),
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
-    )
+class ImportForm(BadgeFileForm):
     badge_text = forms.CharField(
         label=_("Ou collez le contenu du badge"),
         help_text=_("Le JSON du badge ou son jeton JWT (trois parties séparées par des points)."),

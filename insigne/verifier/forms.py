@@ -12,13 +12,18 @@ from insigne.verifier.inputs import MAX_INPUT_BYTES
 ACCEPTED_FILES = ".png,.svg,.json,.jsonld,.jwt,.txt,image/png,image/svg+xml,application/json"
 
 
-class VerifyForm(forms.Form):
+class BadgeFileForm(forms.Form):
+    """The badge file field, as every page that takes a badge file asks for it."""
+
     badge_file = forms.FileField(
         label=_("Fichier du badge"),
         help_text=_("Image PNG ou SVG du badge, ou fichier JSON. 2 Mio au plus."),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_FILES}),
     )
+
+
+class VerifyForm(BadgeFileForm):
     badge_text = forms.CharField(
         label=_("Ou collez le contenu du badge"),
         help_text=_(
