@@ -43,9 +43,11 @@ def _json_ld(document: dict[str, Any], max_age: int = LONG_CACHE) -> HttpRespons
 
 
 def _gone(credential: Credential) -> HttpResponse:
-    body = {"revoked": True, "revocationReason": credential.revocation_reason}
-    response = HttpResponse(json.dumps(body, ensure_ascii=False), status=410)
-    response["Content-Type"] = "application/json"
+    body = ob2.build_revoked_assertion(
+        settings.SITE_URL, credential.public_id, credential.revocation_reason
+    )
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    response = HttpResponse(text.encode("utf-8"), status=410, content_type=JSON_LD)
     return _public(response, SHORT_CACHE)
 
 

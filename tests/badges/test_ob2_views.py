@@ -52,9 +52,15 @@ def test_a_revoked_assertion_is_gone_with_its_reason(client, credential) -> None
 
     response = client.get("/ob2/assertions/abc123")
 
+    # OB 2.0 hosted verification: the context, the assertion's id, revoked and the reason.
     assert response.status_code == 410
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {"revoked": True, "revocationReason": "Dates erronées"}
+    assert response["Content-Type"] == "application/ld+json"
+    assert json.loads(response.content) == {
+        "@context": "https://w3id.org/openbadges/v2",
+        "id": f"{SITE}/ob2/assertions/abc123",
+        "revoked": True,
+        "revocationReason": "Dates erronées",
+    }
 
 
 def test_an_unknown_assertion_is_not_found(client, db) -> None:

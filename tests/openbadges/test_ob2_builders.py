@@ -1,9 +1,11 @@
 """OB 2.0 hosted documents: ids, recipient hash, evidence, and every term in the v2 context."""
 
+import dataclasses
 import hashlib
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from pyld import jsonld as pyld
@@ -111,6 +113,24 @@ def test_the_issuer_lists_every_key_and_the_revocation_list() -> None:
     assert profile["publicKey"] == [f"{SITE}/ob2/keys/k1", f"{SITE}/ob2/keys/k2"]
     assert profile["revocationList"] == f"{SITE}/ob2/revocations"
     assert profile["verification"] == {"allowedOrigins": "badges.example.test"}
+
+
+@pytest.mark.parametrize(
+    ("site", "origin"),
+    [
+        ("https://badges.example.test", "badges.example.test"),
+        ("http://127.0.0.1:8100", "127.0.0.1:8100"),
+        ("https://badges.example.test:8443/insigne", "badges.example.test:8443"),
+    ],
+)
+def test_allowed_origins_keep_the_port_as_ob2_validators_compare_it(site, origin) -> None:
+    """1EdTech's validator compares the assertion id's host:port with ``allowedOrigins``."""
+    issuer = dataclasses.replace(ISSUER, site_url=site)
+    profile = ob2.build_issuer(issuer, ["k1"])
+    assertion_id = ob2.assertion_url(site, "c4m1ll3")
+
+    assert profile["verification"] == {"allowedOrigins": origin}
+    assert urlsplit(assertion_id).netloc == origin
 
 
 def test_the_revocation_list_gives_id_and_reason() -> None:
