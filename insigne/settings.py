@@ -149,6 +149,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 INSIGNE_KEY_FILE = Path(envstr("INSIGNE_KEY_FILE", str(DATA_DIR / "issuer_keys.json")))
 INSIGNE_ISSUER_NAME = envstr("INSIGNE_ISSUER_NAME", "Agence du Service Civique")
+# The issuer's name inside a French sentence, article included ("signé par l'Agence du
+# Service Civique"); the default elides "la"/"le" before a vowel only, so set it for any
+# other name ("la Préfecture de …", "le Ministère …").
+INSIGNE_ISSUER_NAME_IN_SENTENCE = envstr(
+    "INSIGNE_ISSUER_NAME_IN_SENTENCE",
+    f"l'{INSIGNE_ISSUER_NAME}"
+    if INSIGNE_ISSUER_NAME[:1].lower() in "aeiouyéèêâîôh"
+    else INSIGNE_ISSUER_NAME,
+)
 INSIGNE_ISSUER_URL = envstr("INSIGNE_ISSUER_URL", "https://www.service-civique.gouv.fr")
 INSIGNE_ISSUER_EMAIL = envstr("INSIGNE_ISSUER_EMAIL", SUPPORT_EMAIL)
 INSIGNE_API_TOKEN = envstr("INSIGNE_API_TOKEN")

@@ -26,12 +26,15 @@ SLUG = "service-civique"
 # The data migration that creates the class; before it has run, its absence is normal.
 CREATED_BY = ("credentials", "0004_service_civique_programme")
 NAME = "Volontaire du Service Civique"
+# The host's name is quoted after "la structure d'accueil" so that the sentence reads
+# right whatever the volunteer typed (with or without an article, see
+# ``openbadges.ob3.host_phrase``); dates come as "1er juin 2026".
 DESCRIPTION = (
     "{given_name} {family_name} a accompli une mission de Service Civique de {months} mois, "
-    "du {start_date} au {end_date}, au sein de {host_name}, dans le domaine « {domain} » : "
-    "{title}. Par cet engagement volontaire au service de l'intérêt général, reconnu par "
-    "l'Agence du Service Civique, {given_name} a mis en œuvre et développé les compétences "
-    "décrites dans ce badge."
+    "« {title} », du {start_date} au {end_date}, auprès de la structure d'accueil "
+    "« {host_name} », dans le domaine « {domain} ». Par cet engagement volontaire au "
+    "service de l'intérêt général, reconnu par l'Agence du Service Civique, {given_name} "
+    "a mis en œuvre et développé les compétences décrites dans ce badge."
 )
 CRITERIA = (
     "Avoir effectué une mission de Service Civique d'une durée effective d'au moins 6 mois "

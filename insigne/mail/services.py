@@ -75,11 +75,13 @@ def render_mail(template: str, context: dict[str, object]) -> tuple[str, str]:
     """Render ``<template>.txt`` and ``<template>.html`` (both extending the
     ``mail/base_email`` layouts) and return ``(text, html)``.
 
-    ``SUPPORT_EMAIL`` and ``ISSUER_NAME`` are added for the shared header and footer.
+    ``SUPPORT_EMAIL`` and ``ISSUER_NAME`` are added for the shared header and footer,
+    ``ISSUER_IN_SENTENCE`` (the name with its article) for running text.
     """
     full = {
         "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
         "ISSUER_NAME": settings.INSIGNE_ISSUER_NAME,
+        "ISSUER_IN_SENTENCE": settings.INSIGNE_ISSUER_NAME_IN_SENTENCE,
         **context,
     }
     text = render_to_string(f"{template}.txt", full).strip() + "\n"

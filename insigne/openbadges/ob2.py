@@ -72,15 +72,10 @@ def full_name(facts: CredentialFacts) -> str:
 
 
 def build_evidence(facts: CredentialFacts) -> dict[str, Any]:
+    """The mission as OB 2.0 ``Evidence`` (same meaning of the fields as in OB 3.0,
+    see ``ob3.build_evidence``): its name and the narrative that tells it all."""
     evidence: dict[str, Any] = {"type": "Evidence", "narrative": evidence_narrative(facts)}
-    return evidence | present(
-        {
-            "name": facts.mission_title,
-            "description": facts.host_name,
-            "genre": facts.domain,
-            "audience": facts.commune,
-        }
-    )
+    return evidence | present({"name": facts.mission_title})
 
 
 def build_assertion(facts: CredentialFacts) -> dict[str, Any]:

@@ -93,7 +93,21 @@ def format_datetime(moment: datetime) -> str:
 
 
 def french_date(day: date) -> str:
-    return f"{day.day} {_MONTHS_FR[day.month - 1]} {day.year}"
+    """A date as French writes it: ``1er juin 2026``, ``30 juin 2026`` (ordinal on the 1st)."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {_MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def host_phrase(host_name: str) -> str:
+    """``la structure d'accueil « X »``: reads right whatever the host's name.
+
+    The name is typed by the volunteer (FAQ §9) and may or may not start with an
+    article ("Mairie de Lyon", "Les Restos du cœur", "l'Arche", "ASSOCIATION X"): a
+    preposition glued to it ("au sein de Les Restos…", "auprès de Mairie…") would be
+    wrong for some. Naming the structure by its role, with the name quoted as typed,
+    is right for every one of them.
+    """
+    return f"la structure d'accueil « {clean_text(host_name)} »"
 
 
 def _image(url: str, caption: str) -> dict[str, Any]:
@@ -144,25 +158,33 @@ def build_achievement(badge: BadgeFacts, site_url: str) -> dict[str, Any]:
 
 
 def evidence_narrative(facts: CredentialFacts) -> str:
-    place = f", {clean_text(facts.commune)}" if clean_text(facts.commune) else ""
+    """The mission in one French sentence: title, dates, host, town, domain.
+
+    ``Mission de Service Civique « T » accomplie du 1er septembre 2025 au 28 février
+    2026 auprès de la structure d'accueil « H » (Lyon), dans le domaine « D ».``
+    The town is in parentheses so that no article is guessed ("à Le Havre").
+    """
+    commune = clean_text(facts.commune)
+    place = f" ({commune})" if commune else ""
     return (
         f"Mission de Service Civique « {clean_text(facts.mission_title)} » accomplie "
         f"du {french_date(facts.start_date)} au {french_date(facts.end_date)} "
-        f"auprès de {clean_text(facts.host_name)}{place}, "
+        f"auprès de {host_phrase(facts.host_name)}{place}, "
         f"dans le domaine « {clean_text(facts.domain)} »."
     )
 
 
 def build_evidence(facts: CredentialFacts) -> dict[str, Any]:
+    """The mission as OB 3.0 ``Evidence``: its ``name`` and its ``narrative``.
+
+    The host, town and domain are told in the narrative, which OB 3.0 defines as
+    what "describes the evidence and process of achievement". They are not put in
+    ``genre`` (the kind of evidence, "Poetry, Prose, Film"), ``audience`` (who the
+    evidence is meant for) or ``description``, which would misname them; badges
+    issued before did so and stay as they were signed.
+    """
     evidence: dict[str, Any] = {"type": ["Evidence"], "name": clean_text(facts.mission_title)}
-    return evidence | present(
-        {
-            "narrative": evidence_narrative(facts),
-            "description": facts.host_name,
-            "genre": facts.domain,
-            "audience": facts.commune,
-        }
-    )
+    return evidence | present({"narrative": evidence_narrative(facts)})
 
 
 def build_subject(facts: CredentialFacts) -> dict[str, Any]:

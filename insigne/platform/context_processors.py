@@ -9,5 +9,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "SITE_URL": settings.SITE_URL,
         "SUPPORT_EMAIL": settings.SUPPORT_EMAIL,
         "ISSUER_NAME": settings.INSIGNE_ISSUER_NAME,
+        "ISSUER_IN_SENTENCE": settings.INSIGNE_ISSUER_NAME_IN_SENTENCE,
         "DEMO_MODE": settings.DEMO_MODE,
     }

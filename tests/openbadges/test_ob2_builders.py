@@ -87,9 +87,11 @@ def test_the_assertion_is_hosted_at_its_own_id_and_never_expires() -> None:
 def test_the_evidence_gives_dates_host_and_domain() -> None:
     (evidence,) = ob2.build_assertion(CAMILLE)["evidence"]
 
-    assert "du 1 janvier 2026 au 30 juin 2026" in evidence["narrative"]
-    assert evidence["description"] == "Association Démo"
-    assert evidence["genre"] == "Solidarité"
+    assert "du 1er janvier 2026 au 30 juin 2026" in evidence["narrative"]
+    assert "« Association Démo » (Lyon)" in evidence["narrative"]
+    assert "« Solidarité »" in evidence["narrative"]
+    # The town is not an audience, the domain not a genre (OB 2.0 Evidence).
+    assert set(evidence) == {"type", "name", "narrative"}
 
 
 def test_the_badge_class_aligns_each_competency() -> None:

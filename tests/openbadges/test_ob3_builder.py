@@ -37,10 +37,11 @@ def test_it_hashes_the_lowercased_email_with_the_salt():
 def test_it_describes_the_mission_as_evidence():
     evidence = build_credential(demo_facts())["evidence"][0]
     assert evidence["name"] == "Accompagnement des personnes âgées isolées"
-    assert "1 septembre 2025" in evidence["narrative"]
-    assert "28 février 2026" in evidence["narrative"]
-    assert evidence["description"] == "Association Exemple Solidaire"
-    assert evidence["genre"] == "Solidarité"
+    assert "du 1er septembre 2025 au 28 février 2026" in evidence["narrative"]
+    assert "« Association Exemple Solidaire » (Lyon)" in evidence["narrative"]
+    assert "« Solidarité »" in evidence["narrative"]
+    # OB 3.0 Evidence: the town is not an ``audience``, the domain not a ``genre``.
+    assert set(evidence) == {"type", "name", "narrative"}
 
 
 def test_it_leaves_out_empty_optional_facts():
@@ -51,7 +52,7 @@ def test_it_leaves_out_empty_optional_facts():
     assert set(credential["issuer"]) == {"id", "type", "name"}
     achievement = credential["credentialSubject"]["achievement"]
     assert "alignment" not in achievement and "image" not in achievement
-    assert "audience" not in credential["evidence"][0]
+    assert "(" not in credential["evidence"][0]["narrative"]  # no town, no empty parentheses
 
 
 def test_it_strips_control_characters_from_every_string():
