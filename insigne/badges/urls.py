@@ -12,6 +12,7 @@ from insigne.openbadges.addresses import route
 urlpatterns = [
     path(route("did_json"), views.did_json, name="did_json"),
     path(route("jwks_json"), views.jwks_json, name="jwks_json"),
+    path(route("controller_json"), views.controller_json, name="controller_json"),
     path(route("ob3_status_list"), views.status_list, name="ob3_status_list"),
     path(route("ob2_assertion"), ob2_views.assertion, name="ob2_assertion"),
     path(route("ob2_badge_class"), ob2_views.badge_class, name="ob2_badge_class"),

@@ -26,6 +26,7 @@ PATHS = {
     "ob3_status_list": "ob3/status/1",
     "did_json": ".well-known/did.json",
     "jwks_json": ".well-known/jwks.json",
+    "controller_json": ".well-known/controller.json",
     # Open Badges 2.0 hosted documents
     "ob2_assertion": "ob2/assertions/{public_id}",
     "ob2_baked_png": "badges/{public_id}/badge-ob2.png",

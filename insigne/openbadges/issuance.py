@@ -49,8 +49,9 @@ def issue(facts: CredentialFacts, keys: IssuerKeys) -> IssuedCredential:
     key = keys.active
     method = key.verification_method(facts.issuer.site_url)
     signed = proof.sign(credential, key.private_key, method, format_datetime(facts.issued_at))
+    kid = key.jwk_method(facts.issuer.site_url)
     return IssuedCredential(
-        ob3_json=dumps(signed), ob3_jwt=vcjwt.sign(credential, key.private_key, method)
+        ob3_json=dumps(signed), ob3_jwt=vcjwt.sign(credential, key.private_key, kid)
     )
 
 

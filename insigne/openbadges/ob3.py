@@ -20,6 +20,7 @@ reader's language.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -187,11 +188,25 @@ def build_evidence(facts: CredentialFacts) -> dict[str, Any]:
     return evidence | present({"narrative": evidence_narrative(facts)})
 
 
+def subject_id(site_url: str, public_id: str) -> str:
+    """The subject's stable URI: ``urn:uuid:`` named from the credential id (UUID v5).
+
+    OB 3.0 §8.2 wants ``sub`` = ``credentialSubject.id`` in the VC-JWT, and verifiers
+    (joserfc with ``sub`` essential, openbadgeslib) refuse a token without it. The
+    volunteer has no DID and the email must not be signed in clear, so the subject is
+    named by an opaque URN, one per credential: it says nothing about the person,
+    links no two badges, and is the same every time the credential is built. The
+    person is still identified by the salted email hash of ``identifier``.
+    """
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{credential_url(site_url, public_id)}#subject").urn
+
+
 def build_subject(facts: CredentialFacts) -> dict[str, Any]:
     full_name = " ".join(
         part for part in (clean_text(facts.given_name), clean_text(facts.family_name)) if part
     )
     return {
+        "id": subject_id(facts.issuer.site_url, facts.public_id),
         "type": ["AchievementSubject"],
         "name": full_name,
         "identifier": [

@@ -13,13 +13,27 @@ def test_did_json_publishes_the_issuer_key(client):
     assert response.status_code == 200
     document = response.json()
     assert document["id"] == "did:web:badges.example.test"
-    assert document["assertionMethod"] == [issuer_keys().verification_method]
+    keys = issuer_keys()
+    assert document["assertionMethod"] == [keys.verification_method, keys.jwt_kid]
 
 
 def test_jwks_json_publishes_the_same_key(client):
     keys = client.get("/.well-known/jwks.json").json()["keys"]
-    assert [key["kid"] for key in keys] == [issuer_keys().verification_method]
+    assert [key["kid"] for key in keys] == [
+        issuer_keys().jwt_kid,
+        issuer_keys().verification_method,
+    ]
     assert keys[0]["kty"] == "OKP" and keys[0]["crv"] == "Ed25519"
+    assert keys[0]["x"] == keys[1]["x"]
+
+
+def test_the_controller_document_is_served_at_its_own_id(client):
+    response = client.get("/.well-known/controller.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["id"] == "https://badges.example.test/.well-known/controller.json"
+    (method,) = document["verificationMethod"]
+    assert issuer_keys().resolve(method["id"]) == issuer_keys().active.public_key
 
 
 def make_credential(badge_class, number, revoked):
@@ -44,7 +58,7 @@ def make_credential(badge_class, number, revoked):
 def test_the_status_list_sets_the_bits_of_revoked_credentials(client, badge_class):
     for number, revoked in ((3, True), (4, False), (70_000, True)):
         make_credential(badge_class, number, revoked)
-    document = client.get("/ob3/status/1").json()
+    document = client.get("/ob3/status/1", headers={"Accept": "application/ld+json"}).json()
     subject = document["credentialSubject"]
     assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert subject["statusPurpose"] == "revocation"

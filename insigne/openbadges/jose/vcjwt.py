@@ -2,11 +2,14 @@
 
 The JWT payload is the credential itself (without its Data Integrity proof)
 plus the registered claims derived from it: ``iss`` = issuer id, ``jti`` =
-credential id, ``nbf`` = ``validFrom``, ``sub`` = ``credentialSubject.id``
-(only when the subject has one: ours are identified by a hashed email, so they
-have none) and ``exp`` = ``validUntil`` (ours never expire). ``kid`` is the
-verification method id, resolvable through the ``did:web`` document and the JWKS.
-Signing and checking go through the one JWS layer (``jws``).
+credential id, ``nbf`` = ``validFrom``, ``sub`` = ``credentialSubject.id`` and
+``exp`` = ``validUntil`` (ours never expire). Our subjects carry an opaque
+``urn:uuid`` id (``ob3.subject_id``), so our tokens always have ``sub``; badges
+signed before had no subject id and no ``sub``, and stay valid as they are.
+``kid`` is the DID URL of the key's ``JsonWebKey2020`` method (``#key-N-jwk``),
+also listed under that ``kid`` in the JWKS; earlier tokens name the Multikey
+method ``#key-N``, which stays published. Signing and checking go through the one
+JWS layer (``jws``).
 """
 
 from __future__ import annotations
