@@ -148,21 +148,29 @@ def build_issuer(issuer: IssuerFacts, key_ids: Sequence[str]) -> dict[str, Any]:
     profile |= present({"url": issuer.url, "email": issuer.email, "image": issuer.image_url})
     profile["publicKey"] = [key_url(site, key_id) for key_id in key_ids]
     profile["revocationList"] = revocation_list_url(site)
-    # Hosted assertions live on this platform, which may not be the issuer's own
-    # web site (``url``): say so, rather than let verifiers guess the origin.
-    profile["verification"] = {"allowedOrigins": origin_of(site)}
+    profile["verification"] = build_verification_policy(site)
     return profile
 
 
-def origin_of(site_url: str) -> str:
-    """The host of ``site_url`` as OB 2.0 validators compare it: ``host`` or ``host:port``.
+def build_verification_policy(site_url: str) -> dict[str, Any]:
+    """Where our hosted assertions live: under ``{site}/ob2/assertions/``, on this host.
 
-    1EdTech's validator matches ``allowedOrigins`` against the network location of
-    the assertion id, port included, so a site on a non-default port names it.
+    Hosted assertions live on this platform, which may not be the issuer's own web
+    site (``url``): say so, rather than let verifiers guess the origin. 1EdTech's
+    validator (validator-core, which backpacks such as Badgr run) compares the
+    assertion id's ``host:port`` with ``allowedOrigins``, but refuses as malformed an
+    ``allowedOrigins`` holding a port or an IP address (its check is a host-name
+    pattern). So ``allowedOrigins`` is named only when the site's host is a plain
+    host name on the default port; otherwise it is left out, and the default policy
+    applies, the origin of the issuer profile's ``id``, which is this site, port
+    included. ``startsWith`` always narrows it to the assertions' own path.
     """
     parts = urlsplit(site_url)
+    policy: dict[str, Any] = {"startsWith": assertion_url(site_url, "")}
     host = parts.hostname or ""
-    return f"{host}:{parts.port}" if parts.port is not None else host
+    if parts.port is None and not host.replace(".", "").isdigit() and ":" not in host:
+        policy["allowedOrigins"] = host
+    return policy
 
 
 def build_revoked_assertion(site_url: str, public_id: str, reason: str) -> dict[str, Any]:

@@ -114,25 +114,34 @@ def test_the_issuer_lists_every_key_and_the_revocation_list() -> None:
 
     assert profile["publicKey"] == [f"{SITE}/ob2/keys/k1", f"{SITE}/ob2/keys/k2"]
     assert profile["revocationList"] == f"{SITE}/ob2/revocations"
-    assert profile["verification"] == {"allowedOrigins": "badges.example.test"}
+    assert profile["verification"] == {
+        "startsWith": f"{SITE}/ob2/assertions/",
+        "allowedOrigins": "badges.example.test",
+    }
 
 
 @pytest.mark.parametrize(
-    ("site", "origin"),
+    ("site", "origins"),
     [
-        ("https://badges.example.test", "badges.example.test"),
-        ("http://127.0.0.1:8100", "127.0.0.1:8100"),
-        ("https://badges.example.test:8443/insigne", "badges.example.test:8443"),
+        ("https://badges.example.test", ["badges.example.test"]),
+        ("https://badges.example.test:8443/insigne", []),
+        ("http://127.0.0.1:8100", []),
     ],
 )
-def test_allowed_origins_keep_the_port_as_ob2_validators_compare_it(site, origin) -> None:
-    """1EdTech's validator compares the assertion id's host:port with ``allowedOrigins``."""
+def test_the_verification_policy_is_one_1edtech_validator_accepts(site, origins) -> None:
+    """validator-core compares the assertion id's host:port with the allowed origins, the
+    issuer id's own by default, and refuses an ``allowedOrigins`` with a port or an IP:
+    such a site names none and the default (this site, port included) applies."""
     issuer = dataclasses.replace(ISSUER, site_url=site)
     profile = ob2.build_issuer(issuer, ["k1"])
+    policy = profile["verification"]
     assertion_id = ob2.assertion_url(site, "c4m1ll3")
 
-    assert profile["verification"] == {"allowedOrigins": origin}
-    assert urlsplit(assertion_id).netloc == origin
+    assert assertion_id.startswith(policy["startsWith"])
+    allowed = [policy["allowedOrigins"]] if "allowedOrigins" in policy else []
+    assert allowed == origins
+    default = urlsplit(profile["id"]).netloc
+    assert urlsplit(assertion_id).netloc in (allowed or [default])
 
 
 def test_the_revocation_list_gives_id_and_reason() -> None:
