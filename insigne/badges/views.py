@@ -1,6 +1,13 @@
-"""Public key material and the revocation list, as JSON."""
+"""Public key material and the revocation list, as JSON (or a VC-JWT for the list).
+
+All public, and read by verifiers that run in a browser on another origin: each
+answer allows any origin (``Access-Control-Allow-Origin: *``, no credentials).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -19,21 +26,34 @@ from insigne.openbadges.statuslist import build_status_list_credential, encode_s
 _JSON = {"ensure_ascii": False}
 
 
+def _public(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    @wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        response = view(request)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapped
+
+
+@_public
 @require_GET
 @cache_control(public=True, max_age=3600)
-def did_json(request: HttpRequest) -> JsonResponse:
+def did_json(request: HttpRequest) -> HttpResponse:
     return JsonResponse(did_document(issuer_keys()), json_dumps_params=_JSON)
 
 
+@_public
 @require_GET
 @cache_control(public=True, max_age=3600)
-def jwks_json(request: HttpRequest) -> JsonResponse:
+def jwks_json(request: HttpRequest) -> HttpResponse:
     return JsonResponse(jwks(issuer_keys()), json_dumps_params=_JSON)
 
 
+@_public
 @require_GET
 @cache_control(public=True, max_age=3600)
-def controller_json(request: HttpRequest) -> JsonResponse:
+def controller_json(request: HttpRequest) -> HttpResponse:
     """The issuer keys at an HTTPS URL, as a W3C controller document (CID 1.0)."""
     return JsonResponse(controller_document(issuer_keys()), json_dumps_params=_JSON)
 
@@ -57,6 +77,7 @@ def _wants_jwt(request: HttpRequest) -> bool:
     return request.get_preferred_type([*JSON_TYPES, *JWT_TYPES]) in JWT_TYPES
 
 
+@_public
 @require_GET
 @cache_control(public=True, max_age=300)
 @vary_on_headers("Accept")

@@ -6,6 +6,7 @@ URL scheme, all under the site address:
 * its signed JSON: ``{site}/badges/{public_id}/ob3.json``;
 * achievement id: ``{site}/ob3/achievements/{slug}``;
 * issuer profile id: the site's ``did:web`` DID;
+* subject id: an opaque ``urn:uuid`` named from the credential id (``subject_id``);
 * status list credential: ``{site}/ob3/status/1``.
 
 Revocation uses the W3C ``BitstringStatusListEntry`` rather than 1EdTech's

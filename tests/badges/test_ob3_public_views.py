@@ -27,6 +27,11 @@ def test_jwks_json_publishes_the_same_key(client):
     assert keys[0]["x"] == keys[1]["x"]
 
 
+def test_browser_verifiers_on_other_origins_may_read_them(client):
+    for path in ("/.well-known/did.json", "/.well-known/jwks.json", "/.well-known/controller.json"):
+        assert client.get(path)["Access-Control-Allow-Origin"] == "*", path
+
+
 def test_the_controller_document_is_served_at_its_own_id(client):
     response = client.get("/.well-known/controller.json")
     assert response.status_code == 200

@@ -102,6 +102,7 @@ def test_a_json_ld_client_still_gets_the_data_integrity_list(client, credential)
     token = client.get("/ob3/status/1", headers={"Accept": "application/vc+jwt"})
     assert token["Content-Type"] == "application/vc+jwt"
     assert "Accept" in token["Vary"]
+    assert token["Access-Control-Allow-Origin"] == "*"
     payload = jws.read(token.content.decode()).payload
     assert payload["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert payload["iss"] == "did:web:badges.example.test"
