@@ -70,7 +70,8 @@ def _wants_jwt(request: HttpRequest) -> bool:
 
     A client that sends no Accept header at all gets the VC-JWT: that is how JOSE
     stacks fetch it, openbadgeslib among them, whose default revocation check accepts
-    only a signed JWT-VC list; JSON-LD verifiers always name their types.
+    only a signed JWT-VC list; the JSON-LD loaders of Digital Bazaar, the DCC, pyld and
+    our own verifier name their types.
     """
     if not request.headers.get("Accept", "").strip():
         return True

@@ -190,9 +190,10 @@ def rotate_key_file(path: Path, now: datetime | None = None) -> IssuerKey:
     return added
 
 
-# JSON-LD context of ``JsonWebKey2020`` and ``publicKeyJwk`` (W3C CCG JWS 2020 suite).
+# Contexts named by the documents we serve but never process ourselves (so not
+# vendored in ``rdf/contexts``): ``JsonWebKey2020`` and ``publicKeyJwk`` (W3C CCG
+# JWS 2020 suite), and W3C Controlled Identifiers 1.0 for the controller document.
 JWS_2020_V1 = "https://w3id.org/security/suites/jws-2020/v1"
-# W3C Controlled Identifiers 1.0: the context of a controller document.
 CID_V1 = "https://www.w3.org/ns/cid/v1"
 
 
