@@ -21,11 +21,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from insigne.badges import presenter
+from insigne.badges import holders, presenter
+from insigne.badges import services as badge_services
+from insigne.badges.forms import VisibilityForm as PageVisibilityForm
+from insigne.badges.models import Visibility as PageVisibility
 from insigne.passport import keeping
 from insigne.passport.forms import DeleteAccountForm, ImportForm, ProfileForm, VisibilityForm
 from insigne.passport.models import KeptBadge, Profile, Source, Visibility
-from insigne.passport.sync import synchronise
+from insigne.passport.sync import names_one_of, synchronise, verified_addresses
 from insigne.platform import ratelimit, uploads
 
 View = Callable[..., HttpResponse]
@@ -127,29 +130,67 @@ def import_badge(request: HttpRequest) -> HttpResponse:
     return redirect("passport_badge", pk=kept.pk)
 
 
+PAGE_PREFIX = "page"  # the badge page's form, beside the Passport copy's own
+
+
+def _holds(request: HttpRequest, kept: KeptBadge) -> bool:
+    """Whether the owner holds this Agency badge now: its signed salted hash names one
+    of the account's proven addresses (checked at each use, not only at Synchroniser).
+    The holder is then remembered in the session, as the personal link does, so the
+    badge page shows them their page even when hidden."""
+    if kept.credential is None or not names_one_of(
+        kept.credential, verified_addresses(_me(request))
+    ):
+        return False
+    holders.remember_holder(request, kept.credential)
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 @member
 def badge(request: HttpRequest, pk: int) -> HttpResponse:
+    """One kept badge: who sees the Passport's copy and, for a badge the Agency issued to
+    one of the account's proven addresses, who sees its page on this site (public, link
+    only, hidden): the same choice as at validation, with no personal link needed."""
     kept = _owned(request, pk)
-    form = VisibilityForm(request.POST or None, initial={"visibility": kept.visibility})
-    if request.method == "POST":
+    held = _holds(request, kept)
+    posted = request.POST if request.method == "POST" else None
+    page_form = None
+    if held and kept.credential is not None:
+        initial = {"visibility": kept.credential.visibility}
+        page_bound = posted if posted is not None and "page-visibility" in posted else None
+        page_form = PageVisibilityForm(page_bound, initial=initial, prefix=PAGE_PREFIX)
+    own_bound = posted if page_form is None or not page_form.is_bound else None
+    form = VisibilityForm(own_bound, initial={"visibility": kept.visibility})
+    if posted is None:
+        return _badge_page(request, kept, form, page_form)
+    if page_form is not None and page_form.is_bound and kept.credential is not None:
+        if not page_form.is_valid():
+            return _badge_page(request, kept, form, page_form, status=400)
+        choice = PageVisibility(page_form.cleaned_data["visibility"])
+        badge_services.set_visibility(kept.credential, choice)
+    else:
         if not form.is_valid():
-            return _badge_page(request, kept, form, status=400)
+            return _badge_page(request, kept, form, page_form, status=400)
         kept.visibility = form.cleaned_data["visibility"]
         kept.save(update_fields=["visibility"])
-        messages.success(request, _("Votre choix est enregistré."))
-        return redirect("passport_badge", pk=kept.pk)
-    return _badge_page(request, kept, form)
+    messages.success(request, _("Votre choix est enregistré."))
+    return redirect("passport_badge", pk=kept.pk)
 
 
 def _badge_page(
-    request: HttpRequest, kept: KeptBadge, form: VisibilityForm, status: int = 200
+    request: HttpRequest,
+    kept: KeptBadge,
+    form: VisibilityForm,
+    page_form: PageVisibilityForm | None,
+    status: int = 200,
 ) -> HttpResponse:
     verdict = keeping.verdict_of(kept) if kept.credential else None
     context = {
         "page_title": kept.title or _("Badge"),
         "kept": kept,
         "form": form,
+        "page_form": page_form,
         "verdict": verdict,
         "share_url": settings.SITE_URL + reverse("passport_shared", args=[kept.share_token]),
         "badge_url": presenter.badge_url(kept.credential) if kept.credential else "",
