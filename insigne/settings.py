@@ -145,6 +145,8 @@ DEFAULT_FROM_EMAIL = envstr(
     "DEFAULT_FROM_EMAIL", "Agence du Service Civique <openbadge@service-civique.gouv.fr>"
 )
 SUPPORT_EMAIL = envstr("SUPPORT_EMAIL", "openbadge@service-civique.gouv.fr")
+# The Agency's data protection officer, named in the privacy notice.
+INSIGNE_DPO_EMAIL = envstr("INSIGNE_DPO_EMAIL", "dpd@service-civique.gouv.fr")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 INSIGNE_KEY_FILE = Path(envstr("INSIGNE_KEY_FILE", str(DATA_DIR / "issuer_keys.json")))
@@ -298,6 +300,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# A code sent through the mail queue may take a few minutes to arrive; 3 attempts at most.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
 ACCOUNT_MAX_EMAIL_ADDRESSES = 5
 ACCOUNT_PASSWORD_MIN_LENGTH = 12  # a password is optional; one chosen is not short
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
@@ -307,5 +311,11 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "account_login"
 LOGIN_REDIRECT_URL = "passport"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+# Retention, in days (insigne/passport/retention.py; the privacy notice states them).
+INSIGNE_MAIL_TRACE_DAYS = envint("INSIGNE_MAIL_TRACE_DAYS", 365)
+INSIGNE_UNINVITED_MISSION_DAYS = envint("INSIGNE_UNINVITED_MISSION_DAYS", 730)
+INSIGNE_UNPROVEN_ACCOUNT_DAYS = envint("INSIGNE_UNPROVEN_ACCOUNT_DAYS", 7)
+# Server logs (no names or addresses in them) are the host's: kept this long at most.
+INSIGNE_LOG_RETENTION_DAYS = envint("INSIGNE_LOG_RETENTION_DAYS", 365)
 # Largest badge file the Passport imports (a baked image is a few hundred kB).
 PASSPORT_MAX_UPLOAD = envint("PASSPORT_MAX_UPLOAD", 2 * 1024 * 1024)
