@@ -64,6 +64,8 @@ Disallow: /console/
 Disallow: /demo/
 Disallow: /api/
 Disallow: /i18n/
+Disallow: /portefeuille/
+Disallow: /passeport/portefeuille/
 """
 
 

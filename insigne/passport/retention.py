@@ -14,7 +14,8 @@ runs it with the invitations). Each period is a setting, in days:
   was ever proven (the proof link lasts 3 days) is deleted with what it holds.
 
 Issued credentials never expire and are never purged (FAQ §11); rate-limit counters
-are deleted as soon as their window is over (``platform.ratelimit``); a Passport
+are deleted as soon as their window is over (``platform.ratelimit``), wallet offers a
+day after they expired (``passport.wallet``); a Passport
 account that is used is kept until its owner deletes it.
 """
 
@@ -33,7 +34,7 @@ from django.utils import timezone
 
 from insigne.mail.models import MailStatus, OutgoingMail
 from insigne.missions.models import Mission
-from insigne.passport import keeping
+from insigne.passport import keeping, wallet
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class Purged:
     mails: int
     missions: int
     accounts: int
+    offers: int = 0
 
 
 def purge(now: dt.datetime | None = None) -> Purged:
@@ -73,5 +75,12 @@ def purge(now: dt.datetime | None = None) -> Purged:
     for user in unproven.iterator():
         keeping.delete_account(user)
         accounts += 1
-    logger.info("retention: %d mails, %d missions, %d accounts deleted", mails, missions, accounts)
-    return Purged(mails, missions, accounts)
+    offers = wallet.purge_offers(now)
+    logger.info(
+        "retention: %d mails, %d missions, %d accounts, %d wallet offers deleted",
+        mails,
+        missions,
+        accounts,
+        offers,
+    )
+    return Purged(mails, missions, accounts, offers)
