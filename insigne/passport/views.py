@@ -400,9 +400,13 @@ def _json_error(message: str, status: int) -> JsonResponse:
 
 
 @csrf_exempt  # a wallet app, not a browser form: the one-time token is the credential
-@require_http_methods(["POST"])
 def wallet_exchange(request: HttpRequest, token: str) -> HttpResponse:
-    """The VC-API exchange the wallet POSTs to: the credential, once, to the token's holder."""
+    """The exchange the wallet POSTs to: the credential, once, to the token's holder.
+    Every answer is JSON, errors included; the wallet's body is never read."""
+    if request.method != "POST":
+        refused = _json_error(_("Cette adresse ne répond qu'aux requêtes POST."), 405)
+        refused["Allow"] = "POST"
+        return refused
     if not ratelimit.allow(
         "wallet-exchange", ratelimit.client_address(request), *WALLET_EXCHANGES_PER_CLIENT
     ):

@@ -78,9 +78,10 @@ def take(token: str) -> Credential | None:
         token_sha256=_digest(token), used_at__isnull=True, expires_at__gt=now
     )
     pk = live.values_list("pk", flat=True).first()
-    if pk is None or not WalletOffer.objects.filter(pk=pk, used_at__isnull=True).update(
-        used_at=now
-    ):
+    if pk is None:
+        return None
+    won = WalletOffer.objects.filter(pk=pk, used_at__isnull=True, expires_at__gt=now)
+    if not won.update(used_at=now):  # another request took it first
         return None
     offer = WalletOffer.objects.select_related("credential").get(pk=pk)
     return offer.credential

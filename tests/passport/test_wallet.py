@@ -126,7 +126,9 @@ def test_a_revoked_badge_is_not_offered(client, holder):
 def test_bad_requests_to_the_exchange_are_json_4xx(client, holder):
     path = reverse("wallet_exchange", args=["inconnu"])
     wallet = Client()
-    assert wallet.get(path).status_code == 405
+    refused = wallet.get(path)
+    assert (refused.status_code, refused["Allow"]) == (405, "POST")
+    assert "POST" in refused.json()["error"]
     unknown = wallet.post(path, "pas du json", content_type="application/json")
     assert unknown.status_code == 404
     assert unknown["Content-Type"] == "application/json"
