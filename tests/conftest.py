@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from tests.personas import make_badge_class, make_mission
 
@@ -34,3 +35,13 @@ def sacha(db):
         actual_end_date=dt.date(2026, 2, 28),
         end_reason=EndReason.EARLY,
     )
+
+
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Each test starts in French, whatever language a request of an earlier test in
+    the same process left active in the thread (Django's LocaleMiddleware activates the
+    reader's language and leaves it)."""
+    translation.activate("fr")
+    yield
+    translation.deactivate()

@@ -59,6 +59,8 @@ def badge_mail(credential: Credential) -> Mail:
                 "button_url": url,
                 "button_label": "Voir mon badge",
                 "linkedin_url": linkedin_url(credential),
+                # No secret: the Passport asks the volunteer to prove this address.
+                "passport_url": absolute(reverse("passport")),
             },
         )
     png = baked_png(credential)

@@ -3,6 +3,15 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import ngettext
+
+
+def _period(days: int) -> str:
+    """A period in whole years when it is one, else in days."""
+    if days >= 365 and days % 365 == 0:
+        years = days // 365
+        return ngettext("%(n)d an", "%(n)d ans", years) % {"n": years}
+    return ngettext("%(n)d jour", "%(n)d jours", days) % {"n": days}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,7 +27,19 @@ def legal_notice(request: HttpRequest) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/privacy.html")
+    """The privacy notice; its periods are the settings that ``purge_personal_data``
+    enforces, so the page never says other than what the service does."""
+    return render(
+        request,
+        "pages/privacy.html",
+        {
+            "DPO_EMAIL": settings.INSIGNE_DPO_EMAIL,
+            "mail_days": settings.INSIGNE_MAIL_TRACE_DAYS,
+            "mission_period": _period(settings.INSIGNE_UNINVITED_MISSION_DAYS),
+            "account_days": settings.INSIGNE_UNPROVEN_ACCOUNT_DAYS,
+            "log_days": settings.INSIGNE_LOG_RETENTION_DAYS,
+        },
+    )
 
 
 def cookies(request: HttpRequest) -> HttpResponse:
@@ -43,6 +64,8 @@ Disallow: /console/
 Disallow: /demo/
 Disallow: /api/
 Disallow: /i18n/
+Disallow: /portefeuille/
+Disallow: /passeport/portefeuille/
 """
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -89,3 +90,28 @@ class DeleteAccountForm(forms.Form):
         ),
         error_messages={"required": _("Cochez la case pour confirmer la suppression.")},
     )
+
+
+class SignupForm(AllauthSignupForm):  # type: ignore[misc]
+    """allauth's sign-up with the password optional (``ACCOUNT_SIGNUP_FIELDS``): no one
+    needs one, since the address is proven by a link and every later sign-in can be
+    by a code sent to it. A password given is checked by the validators as usual."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "password1" in self.fields:
+            self.fields["password1"].label = _("Mot de passe (facultatif)")
+            self.fields["password1"].help_text = _(
+                "Sans mot de passe, vous vous connecterez avec un code reçu par courriel. "
+                "Si vous en choisissez un : 12 caractères au moins."
+            )
+        if "password2" in self.fields:
+            self.fields["password2"].label = _(
+                "Mot de passe, à nouveau (si vous en avez choisi un)"
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        if cleaned.get("password1") and not cleaned.get("password2"):
+            self.add_error("password2", _("Saisissez le même mot de passe une seconde fois."))
+        return cleaned

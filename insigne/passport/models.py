@@ -101,3 +101,21 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"Profil {self.pk}"
+
+
+class WalletOffer(models.Model):
+    """A one-time offer of one issued credential to a wallet (Learner Credential Wallet's
+    VC-API exchange, ``insigne/passport/wallet.py``). The exchange address carries a
+    192-bit token; only its SHA-256 is stored. It works once, for a few minutes."""
+
+    credential = models.ForeignKey(Credential, on_delete=models.CASCADE, related_name="+")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("offre au portefeuille")
+
+    def __str__(self) -> str:
+        return f"Offre {self.pk}"

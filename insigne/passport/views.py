@@ -15,21 +15,30 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from insigne.badges import presenter
-from insigne.passport import keeping
+from insigne.badges import holders, presenter
+from insigne.badges import services as badge_services
+from insigne.badges.forms import VisibilityForm as PageVisibilityForm
+from insigne.badges.models import Credential
+from insigne.badges.models import Visibility as PageVisibility
+from insigne.badges.sharing import qr_svg
+from insigne.passport import keeping, wallet
 from insigne.passport.forms import DeleteAccountForm, ImportForm, ProfileForm, VisibilityForm
 from insigne.passport.models import KeptBadge, Profile, Source, Visibility
-from insigne.passport.sync import synchronise
+from insigne.passport.sync import names_one_of, synchronise, verified_addresses
 from insigne.platform import ratelimit, uploads
 
 View = Callable[..., HttpResponse]
 IMPORTS_PER_ACCOUNT = (30, 3600)  # imports fetch other issuers' keys: thirty an hour
+WALLET_OFFERS_PER_CLIENT = (20, 3600)
+WALLET_EXCHANGES_PER_CLIENT = (30, 60)
 
 
 def member(view: View) -> View:
@@ -127,29 +136,67 @@ def import_badge(request: HttpRequest) -> HttpResponse:
     return redirect("passport_badge", pk=kept.pk)
 
 
+PAGE_PREFIX = "page"  # the badge page's form, beside the Passport copy's own
+
+
+def _holds(request: HttpRequest, kept: KeptBadge) -> bool:
+    """Whether the owner holds this Agency badge now: its signed salted hash names one
+    of the account's proven addresses (checked at each use, not only at Synchroniser).
+    The holder is then remembered in the session, as the personal link does, so the
+    badge page shows them their page even when hidden."""
+    if kept.credential is None or not names_one_of(
+        kept.credential, verified_addresses(_me(request))
+    ):
+        return False
+    holders.remember_holder(request, kept.credential)
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 @member
 def badge(request: HttpRequest, pk: int) -> HttpResponse:
+    """One kept badge: who sees the Passport's copy and, for a badge the Agency issued to
+    one of the account's proven addresses, who sees its page on this site (public, link
+    only, hidden): the same choice as at validation, with no personal link needed."""
     kept = _owned(request, pk)
-    form = VisibilityForm(request.POST or None, initial={"visibility": kept.visibility})
-    if request.method == "POST":
+    held = _holds(request, kept)
+    posted = request.POST if request.method == "POST" else None
+    page_form = None
+    if held and kept.credential is not None:
+        initial = {"visibility": kept.credential.visibility}
+        page_bound = posted if posted is not None and "page-visibility" in posted else None
+        page_form = PageVisibilityForm(page_bound, initial=initial, prefix=PAGE_PREFIX)
+    own_bound = posted if page_form is None or not page_form.is_bound else None
+    form = VisibilityForm(own_bound, initial={"visibility": kept.visibility})
+    if posted is None:
+        return _badge_page(request, kept, form, page_form)
+    if page_form is not None and page_form.is_bound and kept.credential is not None:
+        if not page_form.is_valid():
+            return _badge_page(request, kept, form, page_form, status=400)
+        choice = PageVisibility(page_form.cleaned_data["visibility"])
+        badge_services.set_visibility(kept.credential, choice)
+    else:
         if not form.is_valid():
-            return _badge_page(request, kept, form, status=400)
+            return _badge_page(request, kept, form, page_form, status=400)
         kept.visibility = form.cleaned_data["visibility"]
         kept.save(update_fields=["visibility"])
-        messages.success(request, _("Votre choix est enregistré."))
-        return redirect("passport_badge", pk=kept.pk)
-    return _badge_page(request, kept, form)
+    messages.success(request, _("Votre choix est enregistré."))
+    return redirect("passport_badge", pk=kept.pk)
 
 
 def _badge_page(
-    request: HttpRequest, kept: KeptBadge, form: VisibilityForm, status: int = 200
+    request: HttpRequest,
+    kept: KeptBadge,
+    form: VisibilityForm,
+    page_form: PageVisibilityForm | None,
+    status: int = 200,
 ) -> HttpResponse:
     verdict = keeping.verdict_of(kept) if kept.credential else None
     context = {
         "page_title": kept.title or _("Badge"),
         "kept": kept,
         "form": form,
+        "page_form": page_form,
         "verdict": verdict,
         "share_url": settings.SITE_URL + reverse("passport_shared", args=[kept.share_token]),
         "badge_url": presenter.badge_url(kept.credential) if kept.credential else "",
@@ -301,3 +348,78 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Votre compte et votre Passeport ont été supprimés."))
         return redirect("home")
     return render(request, "passport/delete.html", context)
+
+
+def _may_offer(request: HttpRequest, credential: Credential) -> bool:
+    """The holder only: known by their personal link (the session), or signed in to a
+    Passport with a proven address the credential's salted hash names."""
+    if holders.is_holder(request, credential):
+        return True
+    user = request.user
+    return isinstance(user, User) and names_one_of(credential, verified_addresses(user))
+
+
+@require_http_methods(["GET", "POST"])
+def wallet_offer(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Add the badge to the Learner Credential Wallet (``insigne/passport/wallet.py``)."""
+    credential = get_object_or_404(Credential, public_id=public_id)
+    if not _may_offer(request, credential):
+        raise Http404  # others learn nothing, not even that the badge exists
+    context: dict[str, Any] = {
+        "page_title": _("Ajouter à mon portefeuille"),
+        "credential": credential,
+        "badge_url": presenter.badge_url(credential),
+        "minutes": wallet.WALLET_OFFER_SECONDS // 60,
+    }
+    status = 200
+    if credential.revoked_at is not None or credential.replaced_by_id is not None:
+        context["refused"] = _(
+            "Ce badge a été retiré ou remplacé : il ne peut plus être ajouté à un portefeuille."
+        )
+        status = 409 if request.method == "POST" else 200
+    elif request.method == "POST":
+        client = ratelimit.client_address(request)
+        if not ratelimit.allow("wallet-offer", client, *WALLET_OFFERS_PER_CLIENT):
+            context["refused"] = _("Trop de demandes en une heure. Réessayez plus tard.")
+            status = 429
+        else:
+            offer = wallet.make_offer(credential)
+            context["offer"] = offer
+            # Our own QR code of our own link: segno's SVG, nothing from the request in it.
+            context["offer_qr"] = mark_safe(qr_svg(offer.deep_link))  # noqa: S308
+    response = render(request, "passport/wallet.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse(
+        {"error": message}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@csrf_exempt  # a wallet app, not a browser form: the one-time token is the credential
+def wallet_exchange(request: HttpRequest, token: str) -> HttpResponse:
+    """The exchange the wallet POSTs to: the credential, once, to the token's holder.
+    Every answer is JSON, errors included; the wallet's body is never read."""
+    if request.method != "POST":
+        refused = _json_error(_("Cette adresse ne répond qu'aux requêtes POST."), 405)
+        refused["Allow"] = "POST"
+        return refused
+    if not ratelimit.allow(
+        "wallet-exchange", ratelimit.client_address(request), *WALLET_EXCHANGES_PER_CLIENT
+    ):
+        return _json_error(_("Trop de demandes. Réessayez dans une minute."), 429)
+    credential = wallet.take(token)
+    if credential is None:
+        return _json_error(
+            _(
+                "Ce lien d'ajout au portefeuille n'est plus valable (il ne sert qu'une fois, "
+                "quelques minutes). Demandez-en un nouveau depuis la page de votre badge."
+            ),
+            404,
+        )
+    response = JsonResponse(wallet.answer(credential))
+    response["Cache-Control"] = "no-store"
+    return response

@@ -5,6 +5,8 @@ nothing; a second proven address brings its badges too."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from insigne.passport.models import KeptBadge
@@ -109,3 +111,38 @@ def test_an_unproven_address_brings_nothing(
         assert not KeptBadge.objects.exists()
     finally:
         context.close()
+
+
+def test_no_password_sign_up_then_a_code_by_mail(page, live_server, smtp_server, badge_class):
+    """No one needs a password: sign up with the address only, prove it from the mail,
+    then, signed out, come back with a code the real SMTP server received."""
+    issued_badge("M-PASS-CODE", "lou@exemple.test")
+    url = live_server.url
+    page.goto(f"{url}/")
+    page.locator("header").get_by_role("link", name="Se connecter").first.click()
+    page.wait_for_url("**/compte/login/")
+
+    page.goto(f"{url}/compte/signup/")
+    page.locator("input[name=email]").fill("lou@exemple.test")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/compte/confirm-email/")
+    confirm(page, link_in(mail_to(smtp_server, "lou@exemple.test", 2), "/compte/confirm-email/"))
+    page.wait_for_url("**/passeport/")
+    assert badges_listed(page) == 1
+
+    page.goto(f"{url}/compte/logout/")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{url}/")
+    page.goto(f"{url}/compte/login/code/")
+    page.locator("input[name=email]").fill("lou@exemple.test")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/compte/login/code/confirm/")
+    text = mail_to(smtp_server, "lou@exemple.test", 3).get_body(("plain",)).get_content()
+    code = next(
+        line.strip() for line in text.splitlines() if re.fullmatch(r"[A-Z0-9-]{6,9}", line.strip())
+    )
+    page.locator("input[name=code]").fill(code)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/passeport/")
+    assert badges_listed(page) == 1
+    assert page.locator("header").get_by_role("link", name="Mon Passeport").count() >= 1

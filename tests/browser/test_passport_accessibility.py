@@ -5,11 +5,14 @@ page's language, no horizontal scrolling on a phone)."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+import zxingcpp
 from axe_playwright_python.sync_playwright import Axe
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PIL import Image
 
 from insigne.openbadges.ob3 import build_credential
 from insigne.passport import sync
@@ -65,9 +68,10 @@ class PageAudit:
 
 @pytest.fixture
 def world(badge_class):
-    issued_badge("M-A11Y-PASS", "camille@exemple.test")
+    ours = issued_badge("M-A11Y-PASS", "camille@exemple.test")
     user = volunteer("camille@exemple.test")
     sync.synchronise(user)
+    kept = KeptBadge.objects.get(owner=user, credential=ours)
     imported = KeptBadge.objects.create(
         owner=user,
         source="text",
@@ -82,7 +86,7 @@ def world(badge_class):
         position=2,
     )
     profile = Profile.objects.create(owner=user, display_name="Camille D.", published=True)
-    return {"imported": imported, "profile": profile}
+    return {"imported": imported, "profile": profile, "kept": kept, "ours": ours}
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -123,6 +127,21 @@ def test_passport_pages_have_no_wcag_violation(browser, live_server, settings, w
         page.wait_for_selector("#form-errors")
         audit.check(page, "import with an error")
         visit(f"/passeport/badges/{world['imported'].pk}/", "kept badge")
+        visit(f"/passeport/badges/{world['kept'].pk}/", "Agency badge (its page's visibility)")
+        page.locator("label[for=id_page-visibility_2]").click()  # DSFR radios: the label
+        page.locator("form:has(input[name=page-visibility]) button[type=submit]").click()
+        page.wait_for_selector("[role=status]")
+        audit.check(page, "Agency badge, choice saved")
+        page.locator("#wallet-offer").click()
+        page.wait_for_url("**/passeport/portefeuille/**")
+        audit.check(page, "wallet offer")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_selector("#wallet-qr svg")
+        audit.check(page, "wallet offer ready")
+        page.set_viewport_size(DESKTOP)
+        link = page.locator("#wallet-link").get_attribute("href")
+        shot = Image.open(io.BytesIO(page.locator("#wallet-qr").screenshot()))
+        assert [found.text for found in zxingcpp.read_barcodes(shot)] == [link]
         visit("/passeport/profil/", "profile")
         visit("/passeport/supprimer/", "delete account")
         visit(f"/passeport/partage/{world['imported'].share_token}/", "shared badge")

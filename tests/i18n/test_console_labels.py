@@ -30,6 +30,6 @@ def test_the_reason_of_ineligibility_is_a_phrase_in_french_and_in_english(staff_
     assert "Non éligible (interrompue avant 6 mois)" in page
     assert "rupture_avant_6_mois" not in page
 
-    staff_client.cookies["django_language"] = "en"  # the footer switch's cookie
+    staff_client.cookies["django_language"] = "en"  # the language menu's cookie
     page = staff_client.get(url).content.decode()
     assert "Not eligible (ended early, before 6 months)" in page

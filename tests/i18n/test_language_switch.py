@@ -1,4 +1,5 @@
-"""The footer switches the site to English; signed badges and mails stay in French."""
+"""The header's language menu (the DSFR's fr-translate) switches the site to English;
+signed badges and mails stay in French."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def html_lang(page: str) -> str:
 
 
 def switch(client, language: str, next_url: str) -> str:
-    """Press the footer button, as a browser would, and return the page it leads to."""
+    """Press the header menu's button, as a browser would, and return the page it leads to."""
     page = client.get(next_url).content.decode()
     assert f'name="language" value="{language}" lang="{language}"' in page
     response = client.post(reverse("set_language"), {"language": language, "next": next_url})
@@ -39,11 +40,15 @@ def switch(client, language: str, next_url: str) -> str:
     return client.get(next_url).content.decode()
 
 
-def test_the_site_is_french_first_and_offers_english_in_the_footer(client):
+def test_the_site_is_french_first_and_offers_english_in_the_header_menu(client):
     page = client.get(reverse("home")).content.decode()
     assert html_lang(page) == "fr"
-    assert '<button class="fr-footer__bottom-link fr-btn--tertiary-no-outline"' in page
-    assert 'value="en" lang="en">English</button>' in page
+    header = page[page.index('<header role="banner"') : page.index("</header>")]
+    assert '<nav class="fr-translate fr-nav"' in header
+    assert 'value="en" lang="en" hreflang="en">EN — English</button>' in header
+    assert 'value="fr" lang="fr" hreflang="fr" aria-current="true">FR — Français</button>' in header
+    footer = page[page.index('<footer class="fr-footer"') :]
+    assert 'name="language"' not in footer  # one switch, in the header
 
 
 def test_the_claim_form_switches_to_english_and_back(client, camille):
@@ -55,7 +60,7 @@ def test_the_claim_form_switches_to_english_and_back(client, camille):
     assert "<title>Check your details — Service Civique Open Badge</title>" in page
     assert "Preview my badge" in page and "Host organisation" in page
     assert "from 1 January 2026 to 30 June 2026" in page
-    assert 'value="fr" lang="fr">Français</button>' in page
+    assert 'value="fr" lang="fr" hreflang="fr">FR — Français</button>' in page
 
     page = switch(client, "fr", url)
     assert html_lang(page) == "fr"

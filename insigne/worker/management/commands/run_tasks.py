@@ -9,7 +9,8 @@ LOCKED``, so several workers can share one database). Between two polls it:
 * sends the staff their daily summary of given-up mail (one worker does);
 * with ``--daily-invitations``, runs ``send_invitations`` once at start and
   again each time the local date (``TIME_ZONE``, Europe/Paris) changes. That
-  command is idempotent, so two workers both running it is harmless.
+  command is idempotent, so two workers both running it is harmless; and the
+  same for ``purge_personal_data`` (the privacy notice's retention periods).
 
 The worker outlives its surroundings: a database restart or any other error
 of a pass is logged and the pass tried again after 1 s, 2 s, 4 s… (at most
@@ -113,6 +114,11 @@ def send_invitations() -> None:
         logger.error("send_invitations is not available: %s", error)
 
 
+def purge_personal_data() -> None:
+    """The retention periods of the privacy notice (insigne/passport/retention.py)."""
+    call_command("purge_personal_data")
+
+
 class Command(BaseCommand):
     help = (
         "Exécute les tâches en attente (courriels…) ; avec --daily-invitations, "
@@ -149,6 +155,7 @@ class Command(BaseCommand):
         daily_runs = [DailyRun(send_daily_summary)]
         if daily_invitations:
             daily_runs.append(DailyRun(send_invitations))
+            daily_runs.append(DailyRun(purge_personal_data))
         if options["verbosity"] < 2:
             # The worker logs its start and stop at each pass of our loop (every
             # `interval`); task outcomes are logged by "django_tasks", kept.
