@@ -298,5 +298,9 @@ def resend_given_up_mail(limit: int = 1000) -> int:
 @transaction.atomic(durable=True)
 def change_address(mission: Mission, email: str) -> None:
     """Support fixes a volunteer's address: later mails go there, bounces are forgotten."""
-    Mission.objects.filter(pk=mission.pk).update(email=email, email_undeliverable=False)
+    # The digest of the import row goes: the next import compares that row in full,
+    # and the Agency's file, when it says otherwise, wins as it always did.
+    Mission.objects.filter(pk=mission.pk).update(
+        email=email, email_undeliverable=False, import_digest=None
+    )
     mission.email, mission.email_undeliverable = email, False
