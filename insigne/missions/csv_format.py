@@ -219,6 +219,7 @@ class _Lines:
         self.stream = stream
         self.unreadable: set[int] = set()
         self.warnings: list[RowError] = []
+        stream.seek(0)  # an upload may have been looked at already
         head = stream.read(200)
         stream.seek(0)
         self.wide = _wide_encoding(head)
@@ -344,7 +345,7 @@ def read_csv(data: Source) -> CsvFile:
     ``FileRejected``.
 
     ``data`` is the file's bytes or a binary file open for reading and seekable
-    (an upload, a file on disk): the file is streamed, never held whole in memory.
+    (an upload, a file on disk), read from its start: the file is streamed, never held whole in memory.
     ``CsvFile.warnings`` gets the mixed-encoding warning, if any, at its head once
     every row has been read.
     """
