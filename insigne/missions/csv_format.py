@@ -345,7 +345,8 @@ def read_csv(data: Source) -> CsvFile:
     ``FileRejected``.
 
     ``data`` is the file's bytes or a binary file open for reading and seekable
-    (an upload, a file on disk), read from its start: the file is streamed, never held whole in memory.
+    (an upload, a file on disk), read from its start: the file is streamed, never
+    held whole in memory.
     ``CsvFile.warnings`` gets the mixed-encoding warning, if any, at its head once
     every row has been read.
     """
