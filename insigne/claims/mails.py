@@ -11,7 +11,8 @@ from django.utils import translation
 from insigne.badges.models import Credential
 from insigne.badges.presenter import baked_png, linkedin_url
 from insigne.claims.models import Invitation
-from insigne.mail.services import render_mail
+from insigne.mail.services import render_mail, render_mails
+from insigne.missions.models import Mission
 
 
 @dataclass(frozen=True)
@@ -26,24 +27,39 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def invitation_mail(invitation: Invitation, token: str) -> Mail:
-    mission = invitation.mission
+INVITATION_SUBJECT = "Votre Open Badge Service Civique vous attend"
+
+
+def _invitation_context(mission: Mission, token: str) -> dict[str, object]:
     claim_url = absolute(reverse("claim", args=[token]))
-    subject = "Votre Open Badge Service Civique vous attend"
+    return {
+        "subject": INVITATION_SUBJECT,
+        "mission": mission,
+        "claim_url": claim_url,
+        "button_url": claim_url,
+        "decline_url": absolute(reverse("claim_step", args=[token, "refuser"])),
+        "resend_url": absolute(reverse("resend")),
+        "button_label": "Obtenir mon badge",
+    }
+
+
+def invitation_mail(invitation: Invitation, token: str) -> Mail:
     with translation.override("fr"):
         text, html = render_mail(
-            "claims/mail/invitation",
-            {
-                "subject": subject,
-                "mission": mission,
-                "claim_url": claim_url,
-                "button_url": claim_url,
-                "decline_url": absolute(reverse("claim_step", args=[token, "refuser"])),
-                "resend_url": absolute(reverse("resend")),
-                "button_label": "Obtenir mon badge",
-            },
+            "claims/mail/invitation", _invitation_context(invitation.mission, token)
         )
-    return Mail(subject=subject, text=text, html=html)
+    return Mail(subject=INVITATION_SUBJECT, text=text, html=html)
+
+
+def invitation_mails(missions_and_tokens: list[tuple[Mission, str]]) -> list[Mail]:
+    """The invitation mails of a batch, the same as ``invitation_mail`` gives one by one,
+    from templates looked up once for the batch."""
+    with translation.override("fr"):
+        rendered = render_mails(
+            "claims/mail/invitation",
+            (_invitation_context(mission, token) for mission, token in missions_and_tokens),
+        )
+    return [Mail(subject=INVITATION_SUBJECT, text=text, html=html) for text, html in rendered]
 
 
 def badge_mail(credential: Credential) -> Mail:
