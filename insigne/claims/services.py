@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from functools import partial
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
@@ -144,7 +145,7 @@ def _insert_invitations(mission_ids: list[int], now: dt.datetime) -> list[tuple[
     columns = ", ".join(ops.quote_name(str(f.column)) for f in fields)
     mission_column = ops.quote_name(Invitation._meta.get_field("mission").column)
     stamp = ops.adapt_datetimefield_value(now)
-    values: list[object] = []
+    values: list[Any] = []
     for mission_id in mission_ids:
         for field in fields:
             if field.attname == "mission_id":
