@@ -1,13 +1,16 @@
 """``python -m bench``: timings of the credential core, one process, one core.
 
 Each entry of ``BENCHES`` is a function returning rows ``(label, value, unit)``;
-other parts (e.g. baking) append theirs to the list.
+other parts (e.g. baking) append theirs to the list. ``python -m bench NAME…``
+runs only the entries named (``bench_backfill`` is ``backfill``), e.g.
+``python -m bench backfill`` with ``BACKFILL_SIZE=900000``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +22,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
+from bench.backfill import bench_backfill  # noqa: E402
 from bench.baking import BENCHES as BAKING_BENCHES  # noqa: E402
 from bench.missions import bench_missions_import  # noqa: E402
 from bench.sending import bench_sending  # noqa: E402
@@ -133,12 +137,18 @@ BENCHES: list[Callable[[], list[Row]]] = [
     *BAKING_BENCHES,
     bench_missions_import,
     bench_sending,
+    bench_backfill,
 ]
 
 
 def main() -> None:
+    names = sys.argv[1:]
+    known = {bench.__name__.removeprefix("bench_"): bench for bench in BENCHES}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        sys.exit(f"unknown bench {', '.join(unknown)}; known: {', '.join(known)}")
     started = time.perf_counter()
-    for bench in BENCHES:
+    for bench in [known[name] for name in names] if names else BENCHES:
         for label, value, unit in bench():
             print(f"{label:<58} {value:>12,.1f} {unit}")
     print(json.dumps({"total_seconds": round(time.perf_counter() - started, 1)}))

@@ -106,6 +106,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+elif envbool("DATABASE_TRANSACTION_POOLER", False):
+    # Behind PgBouncer in transaction mode (README, "Running at scale"): a server
+    # connection is only ours for one transaction, so no server-side cursor (used by
+    # ``.iterator()``) may outlive it. Client-side binding (Django's default with
+    # psycopg 3) prepares no statement, and the code holds no session state.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

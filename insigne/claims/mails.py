@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -11,7 +12,8 @@ from django.utils import translation
 from insigne.badges.models import Credential
 from insigne.badges.presenter import baked_png, linkedin_url
 from insigne.claims.models import Invitation
-from insigne.mail.services import render_mail
+from insigne.mail.services import render_mail, render_mails
+from insigne.missions.models import Mission
 
 
 @dataclass(frozen=True)
@@ -26,24 +28,72 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+INVITATION_SUBJECT = "Votre Open Badge Service Civique vous attend"
+
+
+def _invitation_context(
+    mission: Mission, token: str, urls: tuple[str, str, str] | None = None
+) -> dict[str, object]:
+    claim_url, decline_url, resend_url = urls or _invitation_urls(token)
+    return {
+        "subject": INVITATION_SUBJECT,
+        "mission": mission,
+        "claim_url": claim_url,
+        "button_url": claim_url,
+        "decline_url": decline_url,
+        "resend_url": resend_url,
+        "button_label": "Obtenir mon badge",
+    }
+
+
+def _invitation_urls(token: str) -> tuple[str, str, str]:
+    return (
+        absolute(reverse("claim", args=[token])),
+        absolute(reverse("claim_step", args=[token, "refuser"])),
+        absolute(reverse("resend")),
+    )
+
+
+_TOKEN_MARK = "JETON"  # a token's place in the reversed URLs (tokens are URL-safe base64)
+
+
+def _url_maker() -> Callable[[str], tuple[str, str, str]]:
+    """The URLs of ``_invitation_urls`` for any token, from one ``reverse`` of each.
+
+    Tokens are URL-safe (``[A-Za-z0-9_-]``), so a token in the path is the token
+    as it is: the reversed URLs are cut around a mark once and joined per mail.
+    """
+    claim, decline, resend = _invitation_urls(_TOKEN_MARK)
+    claim_head, claim_tail = claim.split(_TOKEN_MARK)
+    decline_head, decline_tail = decline.split(_TOKEN_MARK)
+    return lambda token: (
+        claim_head + token + claim_tail,
+        decline_head + token + decline_tail,
+        resend,
+    )
+
+
 def invitation_mail(invitation: Invitation, token: str) -> Mail:
-    mission = invitation.mission
-    claim_url = absolute(reverse("claim", args=[token]))
-    subject = "Votre Open Badge Service Civique vous attend"
     with translation.override("fr"):
         text, html = render_mail(
-            "claims/mail/invitation",
-            {
-                "subject": subject,
-                "mission": mission,
-                "claim_url": claim_url,
-                "button_url": claim_url,
-                "decline_url": absolute(reverse("claim_step", args=[token, "refuser"])),
-                "resend_url": absolute(reverse("resend")),
-                "button_label": "Obtenir mon badge",
-            },
+            "claims/mail/invitation", _invitation_context(invitation.mission, token)
         )
-    return Mail(subject=subject, text=text, html=html)
+    return Mail(subject=INVITATION_SUBJECT, text=text, html=html)
+
+
+def invitation_mails(missions_and_tokens: list[tuple[Mission, str]]) -> list[Mail]:
+    """The invitation mails of a batch, the same as ``invitation_mail`` gives one by one,
+    from templates looked up once for the batch."""
+    with translation.override("fr"):
+        urls = _url_maker()
+        rendered = render_mails(
+            "claims/mail/invitation",
+            (
+                _invitation_context(mission, token, urls(token))
+                for mission, token in missions_and_tokens
+            ),
+        )
+    return [Mail(subject=INVITATION_SUBJECT, text=text, html=html) for text, html in rendered]
 
 
 def badge_mail(credential: Credential) -> Mail:

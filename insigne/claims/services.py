@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from functools import partial
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
@@ -23,7 +24,7 @@ from insigne.claims.issuing import ClaimDetails, issue_credential
 from insigne.claims.models import Invitation, InvitationLink
 from insigne.claims.tokens import MAX_LIVE_LINKS, hash_token, looks_like_token, new_token
 from insigne.mail.models import MailPriority, MailStatus, OutgoingMail
-from insigne.mail.services import needing_staff, queue_mail
+from insigne.mail.services import QueuedMail, needing_staff, queue_mail, queue_mails
 from insigne.missions.models import Mission
 from insigne.platform.errors import CodedError
 
@@ -52,34 +53,118 @@ def invite_due_missions(today: dt.date | None = None) -> int:
 
     Safe to run at any time and several times a day, even concurrently: the
     one-to-one constraint on ``Invitation.mission`` makes a second invitation of
-    the same mission fail, and that mission is simply skipped. Missions are
+    the same mission impossible, and that mission is simply skipped. Missions are
     walked once, in id order, so a mission that cannot be invited is not retried
     in a loop.
     """
-    today = today or timezone.localdate()
+    return invite_missions(due_missions(today or timezone.localdate()))
+
+
+# Missions invited per transaction: all of a batch's invitations, links and mails
+# are committed together, or none of them. The invitation insert binds ten values
+# per mission: keep a batch under 3,000 (SQLite binds at most 32,766 per statement).
+INVITE_BATCH = 1000
+
+
+def invite_missions(missions: QuerySet[Mission], limit: int | None = None) -> int:
+    """Invite the missions of ``missions`` not invited yet, at most ``limit``; return how many.
+
+    Set-based: ``INVITE_BATCH`` missions at a time, in id order, each batch one
+    durable transaction that inserts the invitations (``ON CONFLICT DO NOTHING``
+    on the one-to-one constraint, ``RETURNING`` the rows really inserted), their
+    personal links and their mails, rendered from templates looked up once per
+    batch. A crash leaves a batch all done or not started; a concurrent run
+    (another worker, the cron) skips what this one invited, and only the rows an
+    insert really created get a mail, so every invitation is mailed exactly once.
+    """
     created, last_id = 0, 0
-    while True:
+    while limit is None or created < limit:
+        size = INVITE_BATCH if limit is None else min(INVITE_BATCH, limit - created)
         batch = list(
-            due_missions(today)
-            .filter(pk__gt=last_id)
+            missions.filter(pk__gt=last_id, invitation__isnull=True)
             .order_by("pk")
-            .values_list("pk", flat=True)[:500]
+            .values_list("pk", flat=True)[:size]
         )
         if not batch:
-            return created
-        for mission_id in batch:
-            created += invite_mission(mission_id)
+            break
+        created += _invite_batch(batch)
         last_id = batch[-1]
+    return created
 
 
 def invite_mission(mission_id: int) -> bool:
-    try:
-        with transaction.atomic(durable=True):
-            invitation = Invitation.objects.create(mission_id=mission_id)
-            _queue_invitation_mail(invitation, add_link(invitation))
-    except IntegrityError:
-        return False  # invited meanwhile by another run
-    return True
+    """Invite one mission; False when it already had its invitation."""
+    return _invite_batch([mission_id]) == 1
+
+
+@transaction.atomic(durable=True)
+def _invite_batch(mission_ids: list[int]) -> int:
+    inserted = _insert_invitations(mission_ids, timezone.now())
+    if not inserted:
+        return 0
+    missions = Mission.objects.in_bulk([mission_id for _pk, mission_id in inserted])
+    tokens = [new_token() for _ in inserted]
+    InvitationLink.objects.bulk_create(
+        InvitationLink(invitation_id=pk, token_hash=token_hash)
+        for (pk, _mission_id), (_token, token_hash) in zip(inserted, tokens, strict=True)
+    )
+    pairs = [
+        (missions[mission_id], token)
+        for (_pk, mission_id), (token, _hash) in zip(inserted, tokens, strict=True)
+    ]
+    queue_mails(
+        [
+            QueuedMail(
+                kind="invitation",
+                to=mission.email,
+                subject=mail.subject,
+                text=mail.text,
+                html=mail.html,
+                related_key=f"invitation:{pk}",
+                priority=MailPriority.BULK,
+            )
+            for (pk, _mission_id), (mission, _token), mail in zip(
+                inserted, pairs, mails.invitation_mails(pairs), strict=True
+            )
+        ]
+    )
+    return len(inserted)
+
+
+def _insert_invitations(mission_ids: list[int], now: dt.datetime) -> list[tuple[int, int]]:
+    """Insert one invitation per mission unless it has one; ``(pk, mission_id)`` of the
+    rows inserted, in mission order.
+
+    One ``INSERT … ON CONFLICT (mission_id) DO NOTHING RETURNING`` (PostgreSQL, and
+    SQLite ≥ 3.35): the conflict clause skips a mission invited by a concurrent
+    run, and only what this statement inserted comes back — what Django's
+    ``bulk_create(ignore_conflicts=True)`` cannot tell on every engine.
+    """
+    fields = [f for f in Invitation._meta.concrete_fields if not f.primary_key]
+    ops = connection.ops
+    table = ops.quote_name(Invitation._meta.db_table)
+    columns = ", ".join(ops.quote_name(str(f.column)) for f in fields)
+    mission_column = ops.quote_name(Invitation._meta.get_field("mission").column)
+    stamp = ops.adapt_datetimefield_value(now)
+    values: list[Any] = []
+    for mission_id in mission_ids:
+        for field in fields:
+            if field.attname == "mission_id":
+                values.append(mission_id)
+            elif field.attname == "created_at":
+                values.append(stamp)
+            else:
+                values.append(field.get_db_prep_save(field.get_default(), connection))
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # Only model metadata (quoted) goes into the text; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(mission_ids))} "  # noqa: S608
+        f"ON CONFLICT ({mission_column}) DO NOTHING RETURNING id, {mission_column}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        inserted = [(int(pk), int(mission_id)) for pk, mission_id in cursor.fetchall()]
+    return sorted(inserted, key=lambda pair: pair[1])
 
 
 def add_link(invitation: Invitation) -> str:
@@ -298,5 +383,9 @@ def resend_given_up_mail(limit: int = 1000) -> int:
 @transaction.atomic(durable=True)
 def change_address(mission: Mission, email: str) -> None:
     """Support fixes a volunteer's address: later mails go there, bounces are forgotten."""
-    Mission.objects.filter(pk=mission.pk).update(email=email, email_undeliverable=False)
+    # The digest of the import row goes: the next import compares that row in full,
+    # and the Agency's file, when it says otherwise, wins as it always did.
+    Mission.objects.filter(pk=mission.pk).update(
+        email=email, email_undeliverable=False, import_digest=None
+    )
     mission.email, mission.email_undeliverable = email, False

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -69,6 +70,62 @@ def queue_mail(
             transaction.on_commit(partial(send_outgoing_mail.enqueue, mail.pk))
     logger.info("mail %s (%s) queued", mail.pk, kind)
     return mail
+
+
+@dataclass(frozen=True)
+class QueuedMail:
+    """One mail of a batch for ``queue_mails`` (no attachments: bulk mail has none)."""
+
+    kind: str
+    to: str
+    subject: str
+    text: str
+    html: str = ""
+    related_key: str = ""
+    priority: int = MailPriority.BULK
+
+
+def queue_mails(mails: Sequence[QueuedMail]) -> list[int]:
+    """``queue_mail`` for a batch: one multi-row insert; return the mails' ids.
+
+    Call it inside the transaction that creates what the mails are about (a
+    rollback cancels them all). Without ``MAIL_SENT_BY_WORKERS``, one sending
+    task per mail is enqueued once the transaction has committed.
+    """
+    if not mails:
+        return []
+    created = OutgoingMail.objects.bulk_create(
+        OutgoingMail(
+            kind=mail.kind,
+            to=mail.to,
+            subject=mail.subject,
+            text_body=mail.text,
+            html_body=mail.html,
+            related_key=mail.related_key,
+            priority=mail.priority,
+        )
+        for mail in mails
+    )
+    ids = [mail.pk for mail in created]
+    if not settings.MAIL_SENT_BY_WORKERS:
+        for mail_id in ids:
+            transaction.on_commit(partial(send_outgoing_mail.enqueue, mail_id))
+    logger.info("%d mails (%s) queued", len(ids), mails[0].kind)
+    return ids
+
+
+def render_mails(template: str, contexts: Iterable[dict[str, object]]) -> list[tuple[str, str]]:
+    """``render_mail`` for a batch: both templates looked up once, then rendered for
+    each context (the compiled template objects are reused)."""
+    text_template = get_template(f"{template}.txt")
+    html_template = get_template(f"{template}.html")
+    common = {"SUPPORT_EMAIL": settings.SUPPORT_EMAIL, "ISSUER_NAME": settings.INSIGNE_ISSUER_NAME}
+    rendered = []
+    for context in contexts:
+        full = common | context
+        text = text_template.render(full).strip() + "\n"
+        rendered.append((text, html_template.render(full)))
+    return rendered
 
 
 def render_mail(template: str, context: dict[str, object]) -> tuple[str, str]:

@@ -49,13 +49,15 @@ import codecs
 import csv
 import datetime as dt
 import functools
+import hashlib
 import io
+import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
@@ -102,6 +104,8 @@ MAX_LENGTHS = {
     "commune": 200,
     "intitule_mission": 300,
 }
+_REQUIRED_SET = frozenset(REQUIRED_COLUMNS)
+_LIMITS = MAX_LENGTHS
 # Kept in an error report, so that a 1 MB cell does not become a 1 MB report.
 RAW_VALUE_LIMIT = 500
 # How deep a JSON value is copied into a report, and how many items of a list or object.
@@ -158,6 +162,8 @@ class MissionRow:
     line: int
     external_id: str
     fields: dict[str, Value]
+    # ``row_digest`` of the row as read, kept on the mission written from it.
+    digest: int | None = None
 
 
 @dataclass(frozen=True)
@@ -191,23 +197,120 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# Bytes read at a time from a wide-encoded file (UTF-16/32), which has no byte lines.
+_CHUNK = 1 << 20
+_LINE_END = re.compile(r"(\r\n|\r|\n)")
+
+Source = bytes | BinaryIO
 
 
-def decode(data: bytes) -> Decoded:
-    """The file's text; see the module docstring for the order of the encodings tried."""
-    wide = _wide_encoding(data)
-    if wide is not None:
+class _Lines:
+    """The file's text, one physical line at a time (line ends kept), never held whole.
+
+    UTF-16/32 files are checked by a first pass over the bytes (so that a broken
+    one is refused before any row is imported), then decoded as they are read.
+    Other files are read byte line by byte line: UTF-8 when the line is valid
+    UTF-8, else Windows-1252 (see the module docstring). UTF-8 needs no look at
+    the whole file first: a valid UTF-8 file read line by line is the same text.
+    ``warnings`` is complete once the lines are exhausted.
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.unreadable: set[int] = set()
+        self.warnings: list[RowError] = []
+        stream.seek(0)  # an upload may have been looked at already
+        head = stream.read(200)
+        stream.seek(0)
+        self.wide = _wide_encoding(head)
+        if self.wide is not None:
+            self._check_wide(self.wide)
+        self.utf8_accents = False
+        self.cp1252_lines: list[int] = []
+
+    def _check_wide(self, encoding: str) -> None:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        fed = 0
+        while chunk := self.stream.read(_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                at = fed - len(decoder.getstate()[0]) + exc.start
+                raise FileRejected(
+                    f"Encodage non reconnu : le fichier semble en {encoding.upper()} mais ses "
+                    f"octets sont invalides à partir de l'octet {at}. Enregistrez-le en UTF-8."
+                ) from exc
+            fed += len(chunk)
         try:
-            return Decoded(data.decode(wide).removeprefix("\ufeff"))
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             raise FileRejected(
-                f"Encodage non reconnu : le fichier semble en {wide.upper()} mais ses octets "
-                f"sont invalides à partir de l'octet {exc.start}. Enregistrez-le en UTF-8."
+                f"Encodage non reconnu : le fichier semble en {encoding.upper()} mais ses "
+                f"octets sont invalides à partir de l'octet {fed - 1}. Enregistrez-le en UTF-8."
             ) from exc
-    try:
-        return Decoded(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return _decode_by_line(data)
+        self.stream.seek(0)
+
+    def __iter__(self) -> Iterator[str]:
+        lines = self._wide_lines() if self.wide else self._byte_lines()
+        yield from lines
+        self._finish()
+
+    def _wide_lines(self) -> Iterator[str]:
+        assert self.wide is not None
+        decoder = codecs.getincrementaldecoder(self.wide)()
+        carry, first = "", True
+        while True:
+            chunk = self.stream.read(_CHUNK)
+            text = carry + decoder.decode(chunk, final=not chunk)
+            if first and text:
+                text, first = text.removeprefix("\ufeff"), False
+            parts = _LINE_END.split(text)
+            # parts: text, end, text, end, …, rest; a final "\r" may be half of "\r\n".
+            carry = parts.pop()
+            if chunk and not carry and parts and parts[-1] == "\r":
+                carry = parts.pop(-2) + parts.pop()
+            for index in range(0, len(parts), 2):
+                yield parts[index] + parts[index + 1]
+            if not chunk:
+                if carry:
+                    yield carry
+                return
+
+    def _byte_lines(self) -> Iterator[str]:
+        number = 0
+        for block in self.stream:
+            # Iterating a binary file cuts after b"\n" only; a lone "\r" ends a line too.
+            for line in block.splitlines(keepends=True) if b"\r" in block else (block,):
+                number += 1
+                yield self._decode(number, line)
+
+    def _decode(self, number: int, line: bytes) -> str:
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = line.decode("cp1252")
+                self.cp1252_lines.append(number)
+            except UnicodeDecodeError:
+                if number == 1:
+                    raise FileRejected(_UNREADABLE_FILE) from None
+                text = line.decode("cp1252", errors="replace")
+                self.unreadable.add(number)
+            return text
+        if not self.utf8_accents and not line.isascii():
+            self.utf8_accents = True
+        return text
+
+    def _finish(self) -> None:
+        if self.utf8_accents and self.cp1252_lines:
+            lines = self.cp1252_lines
+            named = ", ".join(str(n) for n in lines[:NAMED_LINES_LIMIT])
+            more = " …" if len(lines) > NAMED_LINES_LIMIT else ""
+            reason = (
+                f"encodage mêlé : {len(lines)} ligne(s) en Windows-1252 dans un fichier "
+                f"UTF-8 (lignes {named}{more}), lues en Windows-1252 ; vérifiez-y les accents"
+            )
+            self.warnings.insert(0, RowError(lines[0], "", reason))
 
 
 def _wide_encoding(data: bytes) -> str | None:
@@ -219,38 +322,6 @@ def _wide_encoding(data: bytes) -> str | None:
     if len(head) >= 4 and head.count(0) * 3 >= len(head):
         return "utf-16-le" if head[1] == 0 and head[0] != 0 else "utf-16-be"
     return None
-
-
-def _decode_by_line(data: bytes) -> Decoded:
-    """Each line in UTF-8 when it is valid UTF-8, else in Windows-1252."""
-    parts: list[str] = []
-    utf8_accents = False
-    cp1252_lines: list[int] = []
-    unreadable: set[int] = set()
-    for number, line in enumerate(data.splitlines(keepends=True), start=1):
-        try:
-            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
-            utf8_accents = utf8_accents or not line.isascii()
-        except UnicodeDecodeError:
-            try:
-                text = line.decode("cp1252")
-                cp1252_lines.append(number)
-            except UnicodeDecodeError:
-                if number == 1:
-                    raise FileRejected(_UNREADABLE_FILE) from None
-                text = line.decode("cp1252", errors="replace")
-                unreadable.add(number)
-        parts.append(text)
-    warnings: tuple[RowError, ...] = ()
-    if utf8_accents and cp1252_lines:
-        named = ", ".join(str(n) for n in cp1252_lines[:NAMED_LINES_LIMIT])
-        more = " …" if len(cp1252_lines) > NAMED_LINES_LIMIT else ""
-        reason = (
-            f"encodage mêlé : {len(cp1252_lines)} ligne(s) en Windows-1252 dans un fichier "
-            f"UTF-8 (lignes {named}{more}), lues en Windows-1252 ; vérifiez-y les accents"
-        )
-        warnings = (RowError(cp1252_lines[0], "", reason),)
-    return Decoded("".join(parts), frozenset(unreadable), warnings)
 
 
 def sniff_separator(text: str) -> str:
@@ -269,11 +340,21 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
-def read_csv(data: bytes) -> CsvFile:
-    """Decode, check the header and return the rows lazily. Raises ``FileRejected``."""
-    decoded = decode(data)
-    text = decoded.text
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(text))
+def read_csv(data: Source) -> CsvFile:
+    """Check the header and return the rows lazily, the file read as they are. Raises
+    ``FileRejected``.
+
+    ``data`` is the file's bytes or a binary file open for reading and seekable
+    (an upload, a file on disk), read from its start: the file is streamed, never
+    held whole in memory.
+    ``CsvFile.warnings`` gets the mixed-encoding warning, if any, at its head once
+    every row has been read.
+    """
+    stream: BinaryIO = io.BytesIO(data) if isinstance(data, bytes) else data
+    lines = _Lines(stream)
+    text_lines = iter(lines)
+    first = next(text_lines, "")
+    reader = csv.reader(itertools.chain((first,), text_lines), delimiter=sniff_separator(first))
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -282,12 +363,12 @@ def read_csv(data: bytes) -> CsvFile:
         raise FileRejected("Le fichier est vide : la ligne d'en-tête est absente.")
     columns = [normalise_name(cell) for cell in header]
     check_header(columns)
-    warnings = list(decoded.warnings) + [
+    lines.warnings.extend(
         RowError(1, _clip(name), "colonne inconnue, ignorée")
         for name in columns
         if name not in COLUMNS and name
-    ]
-    return CsvFile(columns, _rows(reader, columns, decoded.unreadable_lines), warnings)
+    )
+    return CsvFile(columns, _rows(reader, columns, lines.unreadable), lines.warnings)
 
 
 def check_header(columns: list[str]) -> None:
@@ -312,7 +393,7 @@ class _Reader(Protocol):
 
 
 def _rows(
-    reader: _Reader, columns: list[str], unreadable: frozenset[int] = frozenset()
+    reader: _Reader, columns: list[str], unreadable: Set[int] = frozenset()
 ) -> Iterator[RawRow]:
     previous_end = 1  # physical line where the previous record ended (header = 1)
     while True:
@@ -434,26 +515,61 @@ _email_validator = EmailValidator()
 
 def validate_rows(rows: Iterable[RawRow]) -> Iterator[MissionRow | RejectedRow]:
     """Validate each row; a later row repeating an ``identifiant_mission`` is rejected."""
-    first_line: dict[str, int] = {}
+    duplicates = Duplicates()
     for raw in rows:
-        result = validate_row(raw)
-        if isinstance(result, MissionRow):
-            seen = first_line.setdefault(result.external_id, result.line)
-            if seen != result.line:
-                reason = f"identifiant en double dans le fichier (déjà à la ligne {seen})"
-                error = RowError(result.line, "identifiant_mission", reason)
-                result = RejectedRow(result.line, (error,), raw.raw)
-        yield result
+        yield duplicates.check(validate_row(raw), raw)
 
 
-def validate_row(raw: RawRow) -> MissionRow | RejectedRow:
+class Duplicates:
+    """The line where each ``identifiant_mission`` was first seen: the first row wins."""
+
+    def __init__(self) -> None:
+        self.first_line: dict[str, int] = {}
+
+    def first(self, external_id: str, line: int) -> bool:
+        """Note ``external_id`` at ``line``; True unless an earlier line had it."""
+        return self.first_line.setdefault(external_id, line) == line
+
+    def check(self, result: MissionRow | RejectedRow, raw: RawRow) -> MissionRow | RejectedRow:
+        if isinstance(result, MissionRow) and not self.first(result.external_id, result.line):
+            seen = self.first_line[result.external_id]
+            reason = f"identifiant en double dans le fichier (déjà à la ligne {seen})"
+            error = RowError(result.line, "identifiant_mission", reason)
+            return RejectedRow(result.line, (error,), raw.raw)
+        return result
+
+
+# Part of every row digest: change it when a change of the rules (validation,
+# normalisation, eligibility) may give another mission from the same row, so that
+# the next import compares every row in full again.
+RULES_VERSION = b"rules-1"
+
+
+def row_digest(values: Mapping[str, str]) -> int:
+    """A 64-bit digest of a row as read (its columns, in order, and their text).
+
+    Two rows with the same digest give the same mission: the import skips the
+    validation of a row whose digest is the one stored on its mission. (A file
+    with its columns in another order has other digests: its rows are validated.)
+    """
+    text = "\x1f".join(values) + "\x1e" + "\x1f".join(values.values())
+    digest = hashlib.blake2b(
+        text.encode("utf-8", "surrogatepass"), digest_size=8, person=RULES_VERSION
+    )
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+def validate_row(raw: RawRow, digest: int | None = None) -> MissionRow | RejectedRow:
+    """The row checked and typed; ``digest``: its ``row_digest``, when already known."""
     if raw.problems and not raw.values:
         return RejectedRow(raw.line, raw.problems, raw.raw)
     checker = _RowChecker(raw)
     fields = checker.check()
     if checker.errors:
         return RejectedRow(raw.line, tuple(checker.errors), raw.raw)
-    return MissionRow(raw.line, str(fields["external_id"]), fields)
+    if digest is None:
+        digest = row_digest(raw.values)
+    return MissionRow(raw.line, str(fields["external_id"]), fields, digest)
 
 
 class _RowChecker:
@@ -470,17 +586,28 @@ class _RowChecker:
 
     def check(self) -> dict[str, Value]:
         fields: dict[str, Value] = {}
-        for column in REQUIRED_COLUMNS:
-            if column not in self.raw.values:
-                self.fail(column, "valeur obligatoire manquante")
-        for column, text in self.raw.values.items():
-            value = self.text(column, text)
-            if value is None:
+        values = self.raw.values
+        if not _REQUIRED_SET.issubset(values):
+            for column in REQUIRED_COLUMNS:
+                if column not in values:
+                    self.fail(column, "valeur obligatoire manquante")
+        careful = self.has_control
+        for column, text in values.items():
+            value = text.strip()
+            # What ``text`` checks, asked first in one expression: most cells pass it.
+            if careful or len(value) > _LIMITS.get(column, 0) > 0 or not value:
+                checked = self.text(column, text)
+                if checked is None:
+                    continue
+                value = checked
+            converter = _CONVERTERS.get(column)
+            if converter is not None:
+                try:
+                    fields[COLUMNS[column]] = converter(value)
+                except ValueError as exc:
+                    self.fail(column, str(exc))
                 continue
-            try:
-                fields[COLUMNS[column]] = self.convert(column, value)
-            except ValueError as exc:
-                self.fail(column, str(exc))
+            fields[COLUMNS[column]] = value
         self.check_dates(fields)
         return fields
 
@@ -523,6 +650,7 @@ class _RowChecker:
 # --- converters: text -> typed value, ValueError with a French reason -----------------
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_date(value: str) -> dt.date:
     """``AAAA-MM-JJ`` or ``JJ/MM/AAAA``; an impossible day (31/02) is refused."""
     if match := _ISO_DATE.fullmatch(value):
@@ -581,9 +709,14 @@ def parse_domain(value: str) -> str:
     return found
 
 
+# Names, host names and communes repeat a lot in a mission file: their normal form is
+# kept for the most recent ones (bounded memory).
+_clean_display_text = functools.lru_cache(maxsize=16384)(clean_display_text)
+
+
 def parse_display_name(value: str) -> str:
     """A name shown and signed (prenom, nom, structure): see ``clean_display_text``."""
-    cleaned = clean_display_text(value)
+    cleaned = _clean_display_text(value)
     if not cleaned:
         raise ValueError("valeur obligatoire manquante (uniquement des caractères invisibles)")
     return cleaned
@@ -627,8 +760,8 @@ _CONVERTERS: dict[str, Callable[[str], Value]] = {
     "prenom": parse_display_name,
     "nom": parse_display_name,
     "structure": parse_display_name,
-    "commune": clean_display_text,
-    "intitule_mission": clean_display_text,
+    "commune": _clean_display_text,
+    "intitule_mission": _clean_display_text,
     "email": parse_email,
     "date_debut": parse_date,
     "date_fin_prevue": parse_date,

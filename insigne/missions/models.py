@@ -57,6 +57,9 @@ class Mission(models.Model):
         _("motif de non-éligibilité"), max_length=64, blank=True
     )
     email_undeliverable = models.BooleanField(_("adresse en échec"), default=False)
+    # ``csv_format.row_digest`` of the import row the mission was last written from;
+    # cleared by any other change of those fields (see ``missions.services``).
+    import_digest = models.BigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -40,7 +40,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         user = request.user if isinstance(request.user, User) else None
-        result = import_csv(upload.read(), "upload", upload.name or "", uploaded_by=user)
+        # Streamed from Django's spooled copy (memory or a temporary file).
+        result = import_csv(upload.file, "upload", upload.name or "", uploaded_by=user)
         return redirect("mission_import_detail", pk=result.pk)
     return _import_page(request, form)
 

@@ -31,9 +31,13 @@ _JOINERS = frozenset("\u200c\u200d")
 def clean_display_text(value: str) -> str:
     """``value`` in the form it is shown and signed (see the module docstring)."""
     value = unicodedata.normalize("NFC", value)
-    if not value.isascii():
+    # A printable string holds no Cc, Cf, Cs or Co character (nor a joiner, which is
+    # Cf): nothing to drop, and the per-character walk is skipped (most names).
+    if value.isprintable():
+        pass
+    elif not value.isascii():
         value = _visible(value)
-    elif not value.isprintable():
+    else:
         value = "".join(ch for ch in value if ch.isprintable())  # ASCII: only Cc
     return " ".join(value.split())
 

@@ -112,8 +112,8 @@ def test_a_mission_that_cannot_be_invited_does_not_stall_the_run(monkeypatch, ba
 
     for number in range(3):
         make_mission(f"M-STUCK-{number}")
-    attempts = []
-    monkeypatch.setattr(services, "invite_mission", lambda pk: attempts.append(pk) or False)
+    attempts: list[int] = []
+    monkeypatch.setattr(services, "_invite_batch", lambda ids: attempts.extend(ids) or 0)
     assert services.invite_due_missions(dt.date(2026, 7, 1)) == 0
     assert len(attempts) == 3  # each tried once, then the run ends
 

@@ -27,10 +27,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
         try:
-            data = path.read_bytes()
+            stream = path.open("rb")  # streamed: the file is never held whole in memory
         except OSError as exc:
             raise CommandError(f"Impossible de lire {path} : {exc.strerror or exc}.") from exc
-        result = import_csv(data, "csv", path.name, progress=self._progress())
+        with stream:
+            result = import_csv(stream, "csv", path.name, progress=self._progress())
         if result.failure:
             raise CommandError(f"Fichier refusé : {result.failure}")
         self.stdout.write(summary_text(result))

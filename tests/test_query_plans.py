@@ -1,0 +1,85 @@
+"""The hot queries of the backfill are served by an index, whatever the statistics (PostgreSQL).
+
+``EXPLAIN`` is read with sequential scans and sorts priced out
+(``enable_seqscan``/``enable_sort`` off): the planner then shows whether an index
+can serve the query in its order. Without one, the plan still holds a
+``Seq Scan`` or a ``Sort`` node and the test fails. No ``ANALYZE`` is run: the
+statistics are the stale ones of freshly filled tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django_tasks_db.models import DBTaskResult
+
+from insigne.claims.services import due_missions, resend_missions
+from insigne.missions.models import Mission
+from tests.personas import make_mission
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="query plans are PostgreSQL's (run with DATABASE_URL=postgres://…)",
+    ),
+]
+
+
+def nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [plan]
+    for child in plan.get("Plans", []):
+        found += nodes(child)
+    return found
+
+
+def plan_of(queryset: QuerySet[Any]) -> list[dict[str, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        text = queryset.explain(format="json")
+    return nodes(json.loads(text)[0]["Plan"])
+
+
+def assert_indexed(plan: list[dict[str, Any]], table: str, index: str | None = None) -> None:
+    kinds = [
+        (node["Node Type"], node.get("Relation Name"), node.get("Index Name")) for node in plan
+    ]
+    assert not [k for k in kinds if k[0] in ("Seq Scan", "Sort", "Incremental Sort")], kinds
+    on_table = [k for k in kinds if k[1] == table]
+    indexed = ("Index Scan", "Index Only Scan", "Bitmap Heap Scan")  # the last after a bitmap index
+    assert on_table and all(k[0] in indexed for k in on_table), kinds
+    if index is not None:
+        assert index in [k[2] for k in on_table], kinds
+
+
+def test_picking_a_task_walks_the_pick_index() -> None:
+    with transaction.atomic():
+        for _ in range(50):
+            resend_missions.enqueue([])
+    tasks = (
+        DBTaskResult.objects.ready()
+        .filter(backend_name="default")
+        .select_for_update(skip_locked=True)
+    )
+    with transaction.atomic():
+        plan = plan_of(tasks[:1])
+    assert_indexed(plan, DBTaskResult._meta.db_table, "insigne_task_pick_idx")
+
+
+def test_the_invitation_walk_and_the_import_lookup_use_indexes() -> None:
+    for number in range(30):
+        make_mission(f"M-PLAN-{number}")
+    due = due_missions(dt.date(2026, 7, 1)).filter(pk__gt=0).order_by("pk")
+    with transaction.atomic():
+        plan = plan_of(due.values_list("pk", flat=True)[:1000])
+    assert_indexed(plan, Mission._meta.db_table)
+    ids = [f"M-PLAN-{number}" for number in range(10)]
+    lookup = Mission.objects.filter(external_id__in=ids).values_list("external_id", "import_digest")
+    with transaction.atomic():
+        assert_indexed(plan_of(lookup), Mission._meta.db_table)
