@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -38,13 +39,21 @@ class ClaimError(CodedError):
 
 
 def due_missions(today: dt.date) -> QuerySet[Mission]:
-    """Eligible missions that ended before ``today`` and were never invited."""
-    return Mission.objects.filter(
+    """Eligible missions that ended before ``today`` and were never invited.
+
+    With ``DAILY_INVITATIONS_ENDED_FROM`` set (the platform's opening day), the
+    missions that ended before that day are left out: they are the backlog that
+    backfill campaigns invite at a pace the relay accepts.
+    """
+    missions = Mission.objects.filter(
         eligible=True,
         actual_end_date__lt=today,
         invitation__isnull=True,
         email_undeliverable=False,
     )
+    if settings.DAILY_INVITATIONS_ENDED_FROM is not None:
+        missions = missions.filter(actual_end_date__gte=settings.DAILY_INVITATIONS_ENDED_FROM)
+    return missions
 
 
 def invite_due_missions(today: dt.date | None = None) -> int:
@@ -70,6 +79,31 @@ def invite_due_missions(today: dt.date | None = None) -> int:
         for mission_id in batch:
             created += invite_mission(mission_id)
         last_id = batch[-1]
+
+
+def invite_missions(missions: QuerySet[Mission], limit: int | None = None) -> int:
+    """Invite the missions of ``missions`` never invited yet, at most ``limit``; return how many.
+
+    Each invitation is its own durable transaction (invitation, first link,
+    queued mail), so a crash keeps every invitation made before it. A mission
+    invited meanwhile by another run is skipped by the one-to-one constraint
+    and does not count towards ``limit``. Missions are taken in id order, in
+    batches, so the queryset is never loaded whole.
+    """
+    created, last_id = 0, 0
+    pending = missions.filter(invitation__isnull=True)
+    while limit is None or created < limit:
+        batch = list(
+            pending.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:500]
+        )
+        if not batch:
+            break
+        for mission_id in batch:
+            if limit is not None and created >= limit:
+                break
+            created += invite_mission(mission_id)
+        last_id = batch[-1]
+    return created
 
 
 def invite_mission(mission_id: int) -> bool:
