@@ -73,6 +73,7 @@ def run_import(job_id: int) -> str:
     job = BackgroundImport.objects.get(pk=job_id)
     try:
         result, external_ids = _import(job)
+        outlook = invitation_outlook(external_ids)
     except Exception:
         logger.exception("background import %s failed", job_id)
         BackgroundImport.objects.filter(pk=job_id).update(
@@ -87,7 +88,7 @@ def run_import(job_id: int) -> str:
         failure=result.failure,
         result=result,
         rows_done=result.read,
-        outlook=invitation_outlook(external_ids),
+        outlook=outlook,
         finished_at=timezone.now(),
         data=b"",
     )
@@ -143,19 +144,13 @@ def invitation_outlook(external_ids: list[str]) -> dict[str, object]:
         missions = Mission.objects.filter(
             external_id__in=external_ids[start : start + OUTLOOK_BATCH]
         )
-        tally.update(
-            {
-                key: value or 0
-                for key, value in missions.aggregate(
-                    missions=Count("pk"),
-                    eligible=Count("pk", filter=Q(eligible=True)),
-                    invited=Count("pk", filter=Q(eligible=True, invitation__isnull=False)),
-                    issued=Count(
-                        "pk", filter=Q(eligible=True, invitation__credential__isnull=False)
-                    ),
-                ).items()
-            }
+        counts = missions.aggregate(
+            n_missions=Count("pk"),
+            n_eligible=Count("pk", filter=Q(eligible=True)),
+            n_invited=Count("pk", filter=Q(eligible=True, invitation__isnull=False)),
+            n_issued=Count("pk", filter=Q(eligible=True, invitation__credential__isnull=False)),
         )
+        tally.update({key.removeprefix("n_"): value or 0 for key, value in counts.items()})
         waiting = missions.filter(eligible=True, invitation__isnull=True, email_undeliverable=False)
         if cutoff is not None:
             tally["backfill"] += waiting.filter(actual_end_date__lt=cutoff).count()
