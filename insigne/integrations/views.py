@@ -44,7 +44,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "secret": secret,
         "tokens": ApiToken.objects.select_related("created_by")[:200],
-        "page_title": _("Jetons de l'API"),
+        "page_title": _("Jeton créé — jetons de l'API")
+        if secret
+        else (_("Erreur : jetons de l'API") if form.errors else _("Jetons de l'API")),
     }
     return render(request, "integrations/tokens.html", context, status=status)
 

@@ -32,7 +32,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "chart": figures.chart_data(data),
         "dimensions": figures.DIMENSIONS,
         "dimension_label": figures.DIMENSIONS[data.dimension],
-        "page_title": _("Tableau de bord du programme"),
+        "page_title": _("Tableau de bord du programme, par %(dimension)s")
+        % {"dimension": str(figures.DIMENSIONS[data.dimension]).lower()},
     }
     return render(request, "programme/dashboard.html", context)
 

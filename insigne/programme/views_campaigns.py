@@ -38,7 +38,9 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "campaigns": Campaign.objects.all()[:100],
-        "page_title": _("Campagnes de rattrapage"),
+        "page_title": _("Erreur : campagnes de rattrapage")
+        if form.errors
+        else _("Campagnes de rattrapage"),
     }
     return render(request, "programme/campaign_list.html", context, status=status)
 
