@@ -13,7 +13,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
 from insigne.platform.email_url import parse_email_url
-from insigne.platform.env import envbool, envint, envlist, envstr, persistent_secret
+from insigne.platform.env import envbool, envdate, envint, envlist, envstr, persistent_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("INSIGNE_DATA_DIR", str(BASE_DIR / "data")))
@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "insigne.claims",
     "insigne.verifier",
     "insigne.console",
+    "insigne.programme",
+    "insigne.integrations",
     "insigne.worker",
     "insigne.pages",
     "insigne.demo",
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "insigne.platform.staff.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Badge page visits, one number a day (no personal data): the programme's figures.
+    "insigne.programme.counters.CountBadgeVisits",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -169,6 +173,11 @@ INSIGNE_ISSUER_NAME_IN_SENTENCE = envstr(
 INSIGNE_ISSUER_URL = envstr("INSIGNE_ISSUER_URL", "https://www.service-civique.gouv.fr")
 INSIGNE_ISSUER_EMAIL = envstr("INSIGNE_ISSUER_EMAIL", SUPPORT_EMAIL)
 INSIGNE_API_TOKEN = envstr("INSIGNE_API_TOKEN")
+# The daily run invites missions that ended on or after this day (AAAA-MM-JJ); those that
+# ended before are the backlog of backfill campaigns (console). Empty: every ended mission.
+DAILY_INVITATIONS_ENDED_FROM = envdate("DAILY_INVITATIONS_ENDED_FROM")
+# Requests a minute one integrator token may make on the API (/api/v2).
+API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 600)
 # Hosts the verifier may fetch over plain http (tests, local setups); https otherwise.
 INSIGNE_VERIFY_HTTP_HOSTS = envlist("INSIGNE_VERIFY_HTTP_HOSTS")
 LINKEDIN_ORGANIZATION_ID = envstr("LINKEDIN_ORGANIZATION_ID")

@@ -27,5 +27,7 @@ urlpatterns = [
     path("", include("insigne.missions.urls")),
     path("", include("insigne.demo.urls")),
     path("", include("insigne.console.urls")),
+    path("", include("insigne.programme.urls")),
+    path("", include("insigne.integrations.urls")),
     path("", include("insigne.passport.urls")),
 ]

@@ -12,6 +12,7 @@ import logging
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -39,13 +40,21 @@ class ClaimError(CodedError):
 
 
 def due_missions(today: dt.date) -> QuerySet[Mission]:
-    """Eligible missions that ended before ``today`` and were never invited."""
-    return Mission.objects.filter(
+    """Eligible missions that ended before ``today`` and were never invited.
+
+    With ``DAILY_INVITATIONS_ENDED_FROM`` set (the platform's opening day), the
+    missions that ended before that day are left out: they are the backlog that
+    backfill campaigns invite at a pace the relay accepts.
+    """
+    missions = Mission.objects.filter(
         eligible=True,
         actual_end_date__lt=today,
         invitation__isnull=True,
         email_undeliverable=False,
     )
+    if settings.DAILY_INVITATIONS_ENDED_FROM is not None:
+        missions = missions.filter(actual_end_date__gte=settings.DAILY_INVITATIONS_ENDED_FROM)
+    return missions
 
 
 def invite_due_missions(today: dt.date | None = None) -> int:

@@ -7,6 +7,7 @@ creates the embedded-mode secret key once, in the data folder, mode 0600.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -29,6 +30,17 @@ def envbool(name: str, default: bool = False) -> bool:
 def envint(name: str, default: int) -> int:
     value = envstr(name, "")
     return int(value) if value else default
+
+
+def envdate(name: str) -> dt.date | None:
+    """A day written ``AAAA-MM-JJ``, or None when unset; a malformed one stops the start."""
+    value = envstr(name, "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise ValueError(f"{name} : date AAAA-MM-JJ attendue, pas {value!r}") from error
 
 
 def envlist(name: str, default: str = "") -> list[str]:

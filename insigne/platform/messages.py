@@ -51,6 +51,34 @@ MESSAGES: dict[str, Promise] = {
     "method_not_allowed": _("Méthode HTTP non acceptée à cette adresse."),
     "forbidden": _("Accès refusé."),
     "server_error": _("Erreur interne : la demande n'a pas pu être traitée. Réessayez plus tard."),
+    # --- the integrator API (/api/v2) -----------------------------------------------------
+    "token_refused": _(
+        "Jeton absent, inconnu, expiré ou révoqué : en-tête « Authorization: Bearer <jeton> » "
+        "attendu, avec un jeton actif."
+    ),
+    "scope_missing": _("Ce jeton n'a pas le droit « {scope} » que demande cette opération."),
+    "rate_limited": _("Trop de requêtes : réessayez dans une minute."),
+    "invalid_request": _("La requête ne suit pas la description de l'API (voir « details »)."),
+    "invalid_json": _("Le corps de la requête n'est pas du JSON valide."),
+    "list_expected": _("Une liste JSON d'objets mission est attendue."),
+    "too_many_rows": _("{count} missions envoyées, {max} au plus par requête."),
+    "mission_not_found": _("Aucune mission avec cet identifiant."),
+    "credential_not_found": _("Aucun badge avec cet identifiant."),
+    "reason_required": _("Le motif est obligatoire."),
+    "correction_empty": _("Indiquez au moins un champ corrigé : prénom, nom ou structure."),
+    "credential_already_revoked": _(
+        "Ce badge est déjà révoqué : corrigez le badge qui l'a remplacé, s'il y en a un."
+    ),
+    "correction_unavailable": _(
+        "La correction de badge n'est pas encore ouverte sur cette plateforme : réessayez "
+        "plus tard ou écrivez au support."
+    ),
+    # --- backfill campaigns ---------------------------------------------------------------
+    "campaign_not_draft": _("Cette campagne a déjà été lancée."),
+    "campaign_not_running": _(
+        "Cette campagne n'est pas en cours : elle ne peut être mise en pause."
+    ),
+    "campaign_not_paused": _("Cette campagne n'est pas en pause : elle ne peut reprendre."),
     # --- fetching another issuer's documents ----------------------------------------------
     "fetch_scheme": _("Adresse refusée : seules les adresses https sont consultées ({url})."),
     "fetch_private_address": _("Adresse refusée : elle mène à un réseau privé ({url})."),

@@ -42,6 +42,9 @@ def test_the_linkedin_link_has_the_certification_fields_and_no_expiry(client, cr
     settings.LINKEDIN_ORGANIZATION_ID = "12345"
     page = client.get(reverse("badge", args=[credential.public_id])).content.decode()
     href = page.split('id="linkedin-add" href="')[1].split('"')[0].replace("&amp;", "&")
+    # Through our counting redirect (no personal data kept), on to LinkedIn's form.
+    assert href == reverse("programme_linkedin", args=[credential.public_id])
+    href = client.get(href)["Location"]
     query = parse_qs(urlsplit(href).query)
     assert query["startTask"] == ["CERTIFICATION_NAME"]
     assert query["organizationId"] == ["12345"]

@@ -7,6 +7,8 @@ LOCKED``, so several workers can share one database). Between two polls it:
   (``requeue_overdue_mail``), and puts back in the queue the task rows a dead
   worker left running (``reclaim_abandoned_tasks``);
 * sends the staff their daily summary of given-up mail (one worker does);
+* ticks the running backfill campaigns (``insigne.programme.campaigns.tick``):
+  each invites what its hour window still allows, its state in the database;
 * with ``--daily-invitations``, runs ``send_invitations`` once at start and
   again each time the local date (``TIME_ZONE``, Europe/Paris) changes. That
   command is idempotent, so two workers both running it is harmless; and the
@@ -39,6 +41,7 @@ from django_tasks_db.models import DBTaskResult
 
 from insigne.mail.pump import Pump
 from insigne.mail.services import requeue_overdue_mail, send_daily_summary
+from insigne.programme import campaigns
 
 logger = logging.getLogger(__name__)
 
@@ -195,8 +198,10 @@ class Command(BaseCommand):
                     reclaim_abandoned_tasks()
                     requeue_overdue_mail()
                     last_sweep = time.monotonic()
+                invited = campaigns.tick()
                 worker.run()
                 sent = pump.run_once(lambda: not worker.running) if pump else 0
+                sent += invited
                 failures = 0
             except ImproperlyConfigured:
                 raise
@@ -213,7 +218,7 @@ class Command(BaseCommand):
                 time.sleep(pause)
                 continue
             if sent:
-                continue  # more mail may be due: no pause while a backlog drains
+                continue  # more mail (or invitations) may be due: no pause while a backlog drains
             if burst or not worker.running:
                 return
             # Ctrl+C during this sleep exits at once (the worker's signal handler).

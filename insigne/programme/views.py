@@ -1,0 +1,155 @@
+"""Console pages of the programme: the dashboard and background imports; the LinkedIn redirect."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from insigne.badges.holders import can_see
+from insigne.badges.models import Credential, Visibility
+from insigne.badges.presenter import linkedin_url
+from insigne.missions.csv_format import COLUMNS, REQUIRED_COLUMNS
+from insigne.missions.forms import MAX_UPLOAD_BYTES, UploadForm
+from insigne.missions.models import MissionImport
+from insigne.platform import uploads
+from insigne.programme import counters, figures, imports
+from insigne.programme.models import BackgroundImport, CountKind, ImportStatus
+from insigne.programme.rights import MANAGE_IMPORTS, VIEW_FIGURES, staff_with
+
+# --- dashboard -----------------------------------------------------------------------------
+
+
+@staff_with(VIEW_FIGURES)
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    data = figures.funnel(request.GET.get("par", "mois"))
+    context = {
+        "funnel": data,
+        "chart": figures.chart_data(data),
+        "dimensions": figures.DIMENSIONS,
+        "dimension_label": figures.DIMENSIONS[data.dimension],
+        "page_title": _("Tableau de bord du programme, par %(dimension)s")
+        % {"dimension": str(figures.DIMENSIONS[data.dimension]).lower()},
+    }
+    return render(request, "programme/dashboard.html", context)
+
+
+@staff_with(VIEW_FIGURES)
+@require_GET
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    data = figures.funnel(request.GET.get("par", "mois"))
+    response = HttpResponse(
+        "\ufeff" + figures.funnel_csv(data), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="insigne-entonnoir-{data.dimension}.csv"'
+    )
+    return response
+
+
+# --- background imports --------------------------------------------------------------------
+
+
+def _too_large(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(data={})
+    form.is_valid()
+    form.errors.clear()
+    form.add_error("file", _("Le fichier dépasse 50 Mo : découpez-le en plusieurs."))
+    return _imports_page(request, form, status=413)
+
+
+@staff_with(MANAGE_IMPORTS)
+@uploads.bounded(MAX_UPLOAD_BYTES, _too_large)
+@require_http_methods(["GET", "POST"])
+def import_list(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        user = request.user if isinstance(request.user, User) else None
+        job = imports.queue_import(upload.read(), upload.name or "", user)
+        return redirect("programme_import", pk=job.pk)
+    return _imports_page(request, form, status=400 if form.is_bound else 200)
+
+
+def _imports_page(request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
+    context = {
+        "form": form,
+        "jobs": BackgroundImport.objects.select_related("result", "uploaded_by").defer("data")[
+            :100
+        ],
+        "columns": list(COLUMNS),
+        "required_columns": REQUIRED_COLUMNS,
+        "page_title": _("Imports en arrière-plan"),
+    }
+    return render(request, "programme/import_list.html", context, status=status)
+
+
+def _job(pk: int) -> BackgroundImport:
+    return get_object_or_404(
+        BackgroundImport.objects.select_related("result", "uploaded_by").defer("data"), pk=pk
+    )
+
+
+@never_cache
+@staff_with(MANAGE_IMPORTS)
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(pk)
+    context = {"job": job, "outlook": job.outlook, "page_title": job.filename or _("Import")}
+    return render(request, "programme/import_detail.html", context)
+
+
+@never_cache
+@staff_with(MANAGE_IMPORTS)
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the progress bar polls: a few numbers, no personal data."""
+    job = _job(pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "rows_done": job.rows_done,
+            "rows_total": job.rows_total,
+            "percent": job.percent,
+            "finished": job.status in (ImportStatus.DONE, ImportStatus.FAILED),
+        }
+    )
+
+
+@staff_with(MANAGE_IMPORTS)
+@require_GET
+def rejected_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rejected rows of any import (upload, command, API) as CSV: line, column, reason."""
+    result = get_object_or_404(MissionImport, pk=pk)
+    response = HttpResponse(
+        "\ufeff" + imports.rejected_rows_csv(result), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{result.pk}-rejets.csv"'
+    return response
+
+
+# --- "Ajouter à LinkedIn" ------------------------------------------------------------------
+
+
+@require_GET
+def linkedin(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Count one click, then send the volunteer to LinkedIn's prefilled certification form.
+
+    Only for a badge whose page this visitor may see (a hidden page: its holder
+    and staff), and never for a revoked badge.
+    """
+    credential = Credential.objects.filter(public_id=public_id, revoked_at=None).first()
+    if credential is None or (
+        credential.visibility == Visibility.HIDDEN and not can_see(request, credential)
+    ):
+        raise Http404
+    counters.count(CountKind.LINKEDIN_CLICK)
+    response = HttpResponseRedirect(linkedin_url(credential))
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

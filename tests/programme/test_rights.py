@@ -1,0 +1,41 @@
+"""Who reaches the programme pages and the token page: each needs its own permission."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from insigne.integrations.models import ApiToken
+from insigne.programme import rights
+from tests.programme.conftest import staff_with
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    rights.VIEW_FIGURES: ["/console/programme/", "/console/programme/entonnoir.csv"],
+    rights.MANAGE_IMPORTS: ["/console/programme/imports/"],
+    rights.MANAGE_CAMPAIGNS: ["/console/programme/campagnes/"],
+    rights.MANAGE_API_TOKENS: ["/console/api/jetons/"],
+}
+
+
+@pytest.mark.parametrize("permission", list(PAGES))
+def test_each_page_needs_its_permission(permission):
+    without = Client()
+    without.force_login(staff_with(*[p for p in PAGES if p != permission], username="other"))
+    holder = Client()
+    holder.force_login(staff_with(permission, username="holder"))
+    for url in PAGES[permission]:
+        assert Client().get(url).status_code == 302  # anonymous: to the staff login
+        assert without.get(url).status_code == 403
+        assert holder.get(url).status_code == 200
+
+
+def test_a_token_cannot_be_created_without_the_right(login):
+    client = login(rights.MANAGE_IMPORTS, rights.MANAGE_CAMPAIGNS, rights.VIEW_FIGURES)
+    response = client.post(
+        "/console/api/jetons/",
+        {"name": "x", "scopes": ["missions:read"], "expires_on": "01/01/2099"},
+    )
+    assert response.status_code == 403
+    assert not ApiToken.objects.exists()
