@@ -18,16 +18,16 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import User
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from insigne.claims import services
 from insigne.mail.models import CaughtMail
 from insigne.missions.models import MissionImport
+from insigne.platform import roles
 from tests.browser.conftest import watch_csp
 from tests.claims.helpers import invite
-from tests.personas import make_mission
+from tests.personas import make_mission, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -251,7 +251,7 @@ def caught_mail() -> CaughtMail:
 
 @pytest.fixture
 def staff_world(badge_class) -> dict[str, int]:
-    User.objects.create_user("support", password=STAFF_PASSWORD, is_staff=True)
+    make_staff("support", roles.ADMINISTRATOR, password=STAFF_PASSWORD)
     mission = make_mission("M-A11Y-STAFF")
     make_mission("M-A11Y-SHORT", given_name="Noa", actual_end_date=dt.date(2026, 3, 1))
     invite(mission)
