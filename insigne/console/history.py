@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from insigne.badges.models import Credential
 from insigne.claims.models import Invitation
@@ -47,15 +48,15 @@ def mails_of(
 
 
 MAIL_KINDS = {
-    "invitation": "Invitation",
-    "badge": "Badge",
-    "correction": "Badge corrigé",
-    "explanation": "Explication (rien à renvoyer)",
+    "invitation": gettext_lazy("Invitation"),
+    "badge": gettext_lazy("Badge"),
+    "correction": gettext_lazy("Badge corrigé"),
+    "explanation": gettext_lazy("Explication (rien à renvoyer)"),
 }
 
 
 def mail_kind(kind: str) -> str:
-    return _(MAIL_KINDS.get(kind, kind))
+    return str(MAIL_KINDS.get(kind, kind))
 
 
 def timeline(

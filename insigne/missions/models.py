@@ -168,6 +168,8 @@ class MissionImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("import de missions")
+        verbose_name_plural = _("imports de missions")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -16,6 +16,10 @@ class RateCounter(models.Model):
     count = models.PositiveIntegerField(default=0)
     expires_at = models.DateTimeField(db_index=True)
 
+    class Meta:
+        verbose_name = _("compteur de limite de débit")
+        verbose_name_plural = _("compteurs de limite de débit")
+
     def __str__(self) -> str:
         return f"{self.bucket}@{self.window_start}: {self.count}"
 

@@ -26,4 +26,13 @@ class Migration(migrations.Migration):
         ("missions", "0004_folded_search_columns"),
     ]
 
-    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.AlterModelOptions(
+            name='invitation',
+            options={'verbose_name': 'invitation', 'verbose_name_plural': 'invitations'},
+        ),
+        migrations.AlterModelOptions(
+            name='invitationlink',
+            options={'verbose_name': 'lien personnel', 'verbose_name_plural': 'liens personnels'},
+        ),
+    ]

@@ -71,4 +71,8 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.RunPython(trigram_indexes, drop_trigram_indexes),
+        migrations.AlterModelOptions(
+            name='missionimport',
+            options={'ordering': ['-created_at'], 'verbose_name': 'import de missions', 'verbose_name_plural': 'imports de missions'},
+        ),
     ]

@@ -33,4 +33,8 @@ class Migration(migrations.Migration):
                 'ordering': ['-at', '-pk'],
             },
         ),
+        migrations.AlterModelOptions(
+            name='ratecounter',
+            options={'verbose_name': 'compteur de limite de débit', 'verbose_name_plural': 'compteurs de limite de débit'},
+        ),
     ]
