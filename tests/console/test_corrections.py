@@ -131,6 +131,8 @@ def test_a_corrected_badge_replaces_the_old_one_everywhere(
     console = admin_client.get(reverse("console_mission", args=[camille.pk])).content.decode()
     assert "Badge corrigé et réémis (chef)" in console
     assert "Badge remplacé" in console
+    found = admin_client.get(reverse("console_support"), {"name": "camille"}).content.decode()
+    assert "ancien badge est remplacé" in found
 
 
 def test_the_volunteer_is_found_by_the_corrected_name(admin_client, issued, camille):
