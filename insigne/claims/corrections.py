@@ -38,6 +38,10 @@ from insigne.platform.text import clean_display_text
 logger = logging.getLogger(__name__)
 
 
+# The audit log's names of the facts a correction may change.
+_LABELS = {"given_name": "prénom", "family_name": "nom", "host_name": "organisme d'accueil"}
+
+
 def _reason(reason: str) -> str:
     reason = clean_display_text(reason)
     if not reason:
@@ -120,17 +124,17 @@ def reissue(
         Invitation.objects.filter(pk=invitation.pk).update(credential=new)
         invitation.credential = new
         note_badge_names(invitation.mission_id, new.given_name, new.family_name)
-        changed = {
-            key
-            for key in ("given_name", "family_name", "host_name")
+        changed = [
+            (label, getattr(before, key), getattr(after, key))
+            for key, label in _LABELS.items()
             if getattr(before, key) != getattr(after, key)
-        }
+        ]
         audit.record(
             actor,
             "reissue",
             f"credential:{old.pk}",
-            {"badge": old.public_id, **{key: getattr(before, key) for key in sorted(changed)}},
-            {"badge": new.public_id, **{key: getattr(after, key) for key in sorted(changed)}},
+            {"badge": old.public_id, **{label: value for label, value, _new in changed}},
+            {"badge": new.public_id, **{label: value for label, _old, value in changed}},
             mission_id=invitation.mission_id,
             reason=reason,
         )

@@ -122,9 +122,10 @@ EXPLANATIONS = {
     eligibility.END_BEFORE_START: "Les dates de votre mission dans nos registres sont "
     "incohérentes. Écrivez-nous avec vos dates de mission : nous les ferons corriger.",
     "not_eligible": "Votre mission ne donne pas droit au badge dans nos registres.",
-    "not_invited_yet": "Votre mission vient de se terminer : l'invitation à obtenir "
-    "votre badge part le lendemain de la fin de mission. Elle arrivera à cette adresse "
-    "dans les prochains jours.",
+    "not_invited_yet": "L'invitation à obtenir votre badge n'est pas encore partie. Elle "
+    "part le lendemain de la fin de mission ou, pour une mission terminée avant l'ouverture "
+    "de ce service, lors de l'envoi progressif aux anciens volontaires. Elle arrivera à "
+    "cette adresse.",
 }
 
 

@@ -73,7 +73,7 @@ def admin_client(client):
 def test_a_corrected_badge_replaces_the_old_one_everywhere(
     smtp_server, admin_client, client, issued, camille
 ):
-    smtp_server.wait_for(1)  # the first badge mail
+    smtp_server.wait_for(1, timeout=30)  # the first badge mail (a loaded machine is slow)
     old_index = issued.status_index
     response = admin_client.post(
         reverse("console_reissue", args=[camille.pk]),
@@ -113,7 +113,7 @@ def test_a_corrected_badge_replaces_the_old_one_everywhere(
     assert "Camille-Rose" in json.loads(new.ob3_json)["credentialSubject"]["name"]
 
     # The volunteer is told, with the new badge attached.
-    [mail] = smtp_server.wait_for(2)[1:]
+    [mail] = smtp_server.wait_for(2, timeout=30)[1:]
     assert mail["To"] == camille.email
     assert mail["Subject"] == "Votre Open Badge Service Civique corrigé"
     text = mail.get_body(("plain",)).get_content()
@@ -126,8 +126,8 @@ def test_a_corrected_badge_replaces_the_old_one_everywhere(
     # Written to the log, shown on the volunteer's page.
     [entry] = AuditEntry.objects.filter(action="reissue")
     assert (entry.actor_name, entry.mission_id) == ("chef", camille.pk)
-    assert entry.before == {"badge": old.public_id, "given_name": "Camille"}
-    assert entry.after == {"badge": new.public_id, "given_name": "Camille-Rose"}
+    assert entry.before == {"badge": old.public_id, "prénom": "Camille"}
+    assert entry.after == {"badge": new.public_id, "prénom": "Camille-Rose"}
     console = admin_client.get(reverse("console_mission", args=[camille.pk])).content.decode()
     assert "Badge corrigé et réémis (chef)" in console
     assert "Badge remplacé" in console
