@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from typing import Any
 
+from django.contrib.auth.models import User
 from PIL import Image
 
 from insigne.badges.models import BadgeClass, Credential
@@ -92,3 +93,21 @@ def stored_credential(
     invitation.credential = credential
     invitation.save(update_fields=["credential"])
     return credential
+
+
+def make_staff(username: str, role: str | None = None, **fields: object) -> User:
+    """A staff account holding ``role`` (a group of ``insigne.platform.roles``; support by default).
+
+    The groups come from a data migration; transactional tests flush them, so
+    they are put back first (``ensure_roles`` is idempotent).
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from insigne.platform.roles import SUPPORT_AGENT, ensure_roles
+
+    ensure_roles(apps)
+    fields.setdefault("is_staff", True)
+    user = User.objects.create_user(username, **fields)  # type: ignore[arg-type]
+    user.groups.add(Group.objects.get(name=role or SUPPORT_AGENT))
+    return user

@@ -13,7 +13,7 @@ import pytest
 from django.db import transaction
 
 from insigne.badges.services import revoke_credential
-from insigne.claims import services
+from insigne.claims import corrections, services
 from insigne.claims.issuing import ClaimDetails
 from insigne.claims.models import Invitation
 from insigne.missions.services import import_csv
@@ -33,6 +33,10 @@ SERVICES: dict[str, Callable[[Invitation], object]] = {
     "resend_for_mission": lambda invitation: services.resend_for_mission(invitation.mission),
     "change_address": lambda invitation: services.change_address(invitation.mission, "a@b.test"),
     "import_csv": lambda invitation: import_csv(csv_bytes([row()]), "csv"),
+    "reopen_declined": lambda invitation: services.reopen_declined(invitation.mission, actor=None),
+    "explain_nothing_to_send": lambda invitation: services.explain_nothing_to_send(
+        invitation.mission
+    ),
 }
 
 
@@ -48,3 +52,17 @@ def test_revoking_refuses_to_run_inside_another_transaction(camille, badge_class
     credential = stored_credential(badge_class, camille, ob3_json="", ob3_jwt="", ob2_json="")
     with transaction.atomic(), pytest.raises(RuntimeError, match="durable"):
         revoke_credential(credential, "erreur de saisie")
+
+
+@pytest.mark.parametrize(
+    "correct",
+    [
+        lambda credential: corrections.revoke(credential, "erreur de saisie"),
+        lambda credential: corrections.reissue(credential, given_name="Kim", reason="erreur"),
+    ],
+    ids=["revoke", "reissue"],
+)
+def test_corrections_refuse_to_run_inside_another_transaction(correct, camille, badge_class):
+    credential = stored_credential(badge_class, camille, ob3_json="", ob3_jwt="", ob2_json="")
+    with transaction.atomic(), pytest.raises(RuntimeError, match="durable"):
+        correct(credential)

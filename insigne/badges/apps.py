@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BadgesConfig(AppConfig):
@@ -11,7 +12,7 @@ class BadgesConfig(AppConfig):
 
     name = "insigne.badges"
     label = "credentials"
-    verbose_name = "Badges"
+    verbose_name = _("Badges")
 
     def ready(self) -> None:
         # Django's way to register at start-up (models are loaded only now): the

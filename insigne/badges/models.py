@@ -28,6 +28,7 @@ class BadgeClass(models.Model):
 
     class Meta:
         verbose_name = _("modèle de badge")
+        verbose_name_plural = _("modèles de badge")
 
     def __str__(self) -> str:
         return self.name
@@ -71,6 +72,29 @@ class Credential(models.Model):
 
     class Meta:
         verbose_name = _("badge émis")
+        verbose_name_plural = _("badges émis")
 
     def __str__(self) -> str:
         return f"Badge {self.public_id}"
+
+
+# Status-list slots of corrected (reissued) badges start here; first issues use the
+# invitation's id (below it). See ``insigne.badges.services.allocate_status_index``.
+REISSUE_INDEX_BASE = 1 << 22
+
+
+class StatusSlot(models.Model):
+    """One status-list index given to a reissued credential (``REISSUE_INDEX_BASE + id``)."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("emplacement de liste de statut")
+        verbose_name_plural = _("emplacements de liste de statut")
+
+    def __str__(self) -> str:
+        return str(self.index)
+
+    @property
+    def index(self) -> int:
+        return REISSUE_INDEX_BASE + self.pk

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from insigne.badges.keys import issuer_keys
-from insigne.badges.models import BadgeClass, Credential, Visibility
+from insigne.badges.models import BadgeClass, Credential, StatusSlot, Visibility
 from insigne.openbadges import ob2
 from insigne.openbadges.facts import CredentialFacts
 from insigne.openbadges.issuance import dumps, issue
@@ -51,6 +51,36 @@ def revoke_credential(credential: Credential, reason: str) -> bool:
     ``revoked_at`` on each request, and the hosted assertion answers 410 from
     then on: nothing else to publish.
     """
+    return mark_revoked(credential, reason)
+
+
+def allocate_status_index() -> int:
+    """A status-list index no credential holds nor will be given by a first issue.
+
+    First issues take their invitation's id (unique, below ``REISSUE_INDEX_BASE``:
+    four million invitations); every reissue takes a new :class:`StatusSlot`, an
+    auto-increment row, so concurrent reissues never share one on either database.
+    Existing credentials keep their index: their status entry is signed.
+    """
+    return StatusSlot.objects.create().index
+
+
+def replace_credential(old: Credential, new: Credential, reason: str) -> None:
+    """Store ``new``, point ``old`` at it and revoke ``old`` (inside the caller's transaction).
+
+    The old page and every verifier then say "remplacé par" with the new badge's
+    link; its OB 2.0 assertion answers 410 and its OB 3.0 status bit is set.
+    """
+    new.visibility = old.visibility
+    new.save(force_insert=True)
+    Credential.objects.filter(pk=old.pk).update(replaced_by=new)
+    old.replaced_by = new
+    mark_revoked(old, reason)
+    logger.info("credential %s replaced by %s", old.pk, new.pk)
+
+
+def mark_revoked(credential: Credential, reason: str) -> bool:
+    """Revoke inside the caller's transaction; False when it was already revoked."""
     changed = Credential.objects.filter(pk=credential.pk, revoked_at=None).update(
         revoked_at=timezone.now(), revocation_reason=reason.strip()[:300]
     )

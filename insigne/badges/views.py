@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
@@ -21,7 +22,11 @@ from insigne.openbadges import proof
 from insigne.openbadges.jose import vcjwt
 from insigne.openbadges.keys import controller_document, did_document, jwks
 from insigne.openbadges.ob3 import format_datetime
-from insigne.openbadges.statuslist import build_status_list_credential, encode_status_list
+from insigne.openbadges.statuslist import (
+    MINIMUM_BITS,
+    build_status_list_credential,
+    encode_status_list,
+)
 
 _JSON = {"ensure_ascii": False}
 
@@ -83,18 +88,23 @@ def _wants_jwt(request: HttpRequest) -> bool:
 @cache_control(public=True, max_age=300)
 @vary_on_headers("Accept")
 def status_list(request: HttpRequest) -> HttpResponse:
-    """The signed revocation list, rebuilt on each request (one indexed query, one signature).
+    """The signed revocation list, rebuilt on each request (two indexed queries, one signature).
 
     One credential, two securings at the one address the badges name: the JSON with an
     ``eddsa-rdfc-2022`` proof, or the same credential as a VC-JWT (``application/vc+jwt``,
     signed by the same key, ``kid`` as in the badges' tokens), chosen by the Accept header.
+    The list covers every index given out, revoked or not: a reissued badge's
+    index (``REISSUE_INDEX_BASE`` and up) lies beyond the minimum size, and a
+    verifier must find its bit there, unset.
     """
     revoked = Credential.objects.filter(revoked_at__isnull=False).values_list(
         "status_index", flat=True
     )
+    highest = Credential.objects.aggregate(top=Max("status_index"))["top"] or 0
+    size = max(MINIMUM_BITS, (highest // 8 + 1) * 8)
     keys = issuer_keys()
     now = format_datetime(timezone.now())
-    unsigned = build_status_list_credential(keys.site_url, encode_status_list(revoked), now)
+    unsigned = build_status_list_credential(keys.site_url, encode_status_list(revoked, size), now)
     key = keys.active
     if _wants_jwt(request):
         token = vcjwt.sign(unsigned, key.private_key, keys.jwt_kid)

@@ -23,7 +23,7 @@ from insigne.badges.records import achievement_facts, issuer_facts
 from insigne.badges.services import signed_credential
 from insigne.claims.models import Invitation
 from insigne.missions.eligibility import add_months
-from insigne.missions.models import Mission
+from insigne.missions.models import Mission, note_badge_names
 from insigne.openbadges.facts import BadgeFacts, CredentialFacts
 from insigne.openbadges.ob3 import french_date
 from insigne.platform.text import clean_display_text
@@ -84,11 +84,22 @@ def current_details(invitation: Invitation) -> ClaimDetails:
 
 
 def claim_facts(
-    invitation: Invitation, *, public_id: str, issued_at: dt.datetime, salt: str
+    invitation: Invitation,
+    *,
+    public_id: str,
+    issued_at: dt.datetime,
+    salt: str,
+    details: ClaimDetails | None = None,
+    status_index: int | None = None,
 ) -> CredentialFacts:
-    """Everything the credential of this claim says, as the preview and the signer see it."""
+    """Everything the credential of this claim says, as the preview and the signer see it.
+
+    A correction (``claims.corrections.reissue``) passes the corrected ``details``
+    and a fresh ``status_index``; a first issue takes the form's details and the
+    invitation's id.
+    """
     mission = invitation.mission
-    details = current_details(invitation)
+    details = details or current_details(invitation)
     # Created by a migration; should it have been deleted since, it comes back as the
     # programme defines it rather than failing the volunteer's page.
     badge_class, _created = programme.ensure_programme()
@@ -108,8 +119,9 @@ def claim_facts(
             end_date=mission.actual_end_date or mission.planned_end_date,
             mission_title=mission.title or "Mission de Service Civique",
             commune=mission.commune,
-            # The invitation id is unique and stable: a free, collision-proof status slot.
-            status_index=invitation.pk,
+            # The invitation id is unique and stable: a free, collision-proof status slot
+            # for a first issue (reissues take theirs from badges.services).
+            status_index=invitation.pk if status_index is None else status_index,
             badge=badge_facts(badge_class, mission, details),
             issuer=issuer_facts(),
         )
@@ -151,4 +163,5 @@ def issue_credential(
     if not unclaimed.update(credential=credential):
         raise AlreadyIssued(f"invitation {invitation.pk} already holds a credential")
     invitation.credential = credential
+    note_badge_names(invitation.mission_id, credential.given_name, credential.family_name)
     return credential

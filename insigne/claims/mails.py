@@ -13,6 +13,7 @@ from insigne.badges.models import Credential
 from insigne.badges.presenter import baked_png, linkedin_url
 from insigne.claims.models import Invitation
 from insigne.mail.services import render_mail, render_mails
+from insigne.missions import eligibility
 from insigne.missions.models import Mission
 
 
@@ -121,3 +122,78 @@ def badge_mail(credential: Credential) -> Mail:
         html=html,
         attachments=(attachment,),
     )
+
+
+def correction_mail(new: Credential, old: Credential) -> Mail:
+    """The corrected badge, with what changed and what becomes of the old one."""
+    url = absolute(reverse("badge", args=[new.public_id]))
+    subject = "Votre Open Badge Service Civique corrigé"
+    corrections = [
+        (label, before, after)
+        for label, before, after in (
+            ("Prénom", old.given_name, new.given_name),
+            ("Nom", old.family_name, new.family_name),
+            ("Organisme d'accueil", old.host_name, new.host_name),
+        )
+        if before != after
+    ]
+    with translation.override("fr"):
+        text, html = render_mail(
+            "claims/mail/correction",
+            {
+                "subject": subject,
+                "credential": new,
+                "corrections": corrections,
+                "reason": old.revocation_reason,
+                "old_url": absolute(reverse("badge", args=[old.public_id])),
+                "badge_url": url,
+                "button_url": url,
+                "button_label": "Voir mon badge corrigé",
+                "linkedin_url": linkedin_url(new),
+            },
+        )
+    attachment = ("open-badge-service-civique.png", baked_png(new), "image/png")
+    return Mail(subject=subject, text=text, html=html, attachments=(attachment,))
+
+
+# Why nothing could be sent, as the explanation mail says it (FAQ §3, §5, §14).
+EXPLANATIONS = {
+    "declined": "Vous aviez indiqué ne pas souhaiter de badge pour cette mission. "
+    "Vous avez changé d'avis ? Ouvrez ce lien personnel puis choisissez "
+    "« Finalement, je veux mon badge » :",
+    "revoked": "Le badge de cette mission a été révoqué par l'Agence du Service Civique. "
+    "Écrivez-nous pour en connaître la raison ou demander une correction.",
+    eligibility.NOT_FINISHED: "Votre mission n'est pas encore terminée dans nos registres. "
+    "Le badge est proposé le lendemain de la fin d'une mission d'au moins six mois : "
+    "vous recevrez alors une invitation à cette adresse.",
+    eligibility.INTERRUPTED_TOO_SOON: "Votre mission s'est interrompue avant six mois. "
+    "Le badge est réservé aux missions d'au moins six mois effectués.",
+    eligibility.TOO_SHORT: "Votre mission a duré moins de six mois. "
+    "Le badge est réservé aux missions d'au moins six mois effectués.",
+    eligibility.END_BEFORE_START: "Les dates de votre mission dans nos registres sont "
+    "incohérentes. Écrivez-nous avec vos dates de mission : nous les ferons corriger.",
+    "not_eligible": "Votre mission ne donne pas droit au badge dans nos registres.",
+    "not_invited_yet": "L'invitation à obtenir votre badge n'est pas encore partie. Elle "
+    "part le lendemain de la fin de mission ou, pour une mission terminée avant l'ouverture "
+    "de ce service, lors de l'envoi progressif aux anciens volontaires. Elle arrivera à "
+    "cette adresse.",
+}
+
+
+def explanation_mail(mission: Mission, case: str, token: str = "") -> Mail:
+    """Why a resend request sends nothing for ``mission``, and the way back if any."""
+    subject = "Votre demande d'Open Badge Service Civique"
+    link = absolute(reverse("claim", args=[token])) if token else ""
+    with translation.override("fr"):
+        text, html = render_mail(
+            "claims/mail/explanation",
+            {
+                "subject": subject,
+                "mission": mission,
+                "explanation": EXPLANATIONS.get(case, EXPLANATIONS["not_eligible"]),
+                "link": link,
+                "button_url": link,
+                "button_label": "Obtenir mon badge" if link else "",
+            },
+        )
+    return Mail(subject=subject, text=text, html=html)

@@ -30,6 +30,7 @@ class Invitation(models.Model):
 
     class Meta:
         verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
 
     def __str__(self) -> str:
         return f"Invitation {self.pk} ({self.mission.external_id})"
@@ -49,6 +50,7 @@ class InvitationLink(models.Model):
 
     class Meta:
         verbose_name = _("lien personnel")
+        verbose_name_plural = _("liens personnels")
 
     def __str__(self) -> str:
         return f"Link {self.pk} of invitation {self.invitation_id}"

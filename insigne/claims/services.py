@@ -27,6 +27,7 @@ from insigne.claims.tokens import MAX_LIVE_LINKS, hash_token, looks_like_token, 
 from insigne.mail.models import MailPriority, MailStatus, OutgoingMail
 from insigne.mail.services import QueuedMail, needing_staff, queue_mail, queue_mails
 from insigne.missions.models import Mission
+from insigne.platform import audit
 from insigne.platform.errors import CodedError
 
 logger = logging.getLogger(__name__)
@@ -330,19 +331,45 @@ def request_resend(email: str) -> None:
 
 @task()
 def resend_missions(mission_ids: list[int]) -> int:
-    """Mail again what exists for these missions; the ids, not the address, travel."""
-    return sum(
-        resend_for_mission(mission) for mission in Mission.objects.filter(pk__in=mission_ids)
-    )
+    """Mail again what exists for these missions; the ids, not the address, travel.
+
+    A mission with nothing to send (declined, interrupted, still running, too
+    short, not invited yet, badge revoked) gets a mail that says why, and the
+    way back when there is one: the volunteer who asked learns it, while the
+    page said the same as for any address.
+    """
+    sent = 0
+    for mission in Mission.objects.filter(pk__in=mission_ids):
+        if resend_for_mission(mission):
+            sent += 1
+        else:
+            sent += explain_nothing_to_send(mission)
+    return sent
 
 
-def resend_for_mission(mission: Mission) -> bool:
+BADGE, INVITATION = "badge", "invitation"
+
+
+def what_to_resend(mission: Mission) -> str:
+    """``"badge"``, ``"invitation"`` or ``""``: what ``resend_for_mission`` would mail now."""
+    invitation = Invitation.objects.filter(mission=mission).select_related("credential").first()
+    if invitation is None or invitation.declined_at is not None:
+        return ""
+    credential = invitation.credential
+    if credential is not None:
+        return "" if credential.revoked_at is not None else BADGE
+    return INVITATION if mission.eligible else ""
+
+
+def resend_for_mission(mission: Mission, *, actor: object = None) -> bool:
     """Mail again the badge, or a fresh invitation link; False when there is nothing to send.
 
     A pending invitation gets one more link (only hashes are stored, so an old
     one cannot be sent again); the links already sent keep working, so whoever
     asks for a resend never kills the volunteer's link. Declined invitations stay
-    declined, and a mission never invited is left to the daily run.
+    declined, a revoked badge is never mailed as valid (a corrected one is: the
+    invitation leads to it), and a mission never invited is left to the daily run.
+    ``actor`` (staff) writes the resend to the audit log.
     """
     with transaction.atomic(durable=True):
         invitation = Invitation.objects.select_for_update().filter(mission=mission).first()
@@ -350,10 +377,78 @@ def resend_for_mission(mission: Mission) -> bool:
             return False
         credential = Credential.objects.filter(invitation=invitation).first()
         if credential is not None:
+            if credential.revoked_at is not None:
+                return False
             _queue_badge_mail(credential)
-            return True
-        _queue_invitation_mail(invitation, add_link(invitation), MailPriority.REPLY)
+            sent = BADGE
+        elif not mission.eligible:
+            return False
+        else:
+            _queue_invitation_mail(invitation, add_link(invitation), MailPriority.REPLY)
+            sent = INVITATION
+        if actor is not None:
+            audit.record(
+                actor,
+                "resend",
+                f"mission:{mission.pk}",
+                {},
+                {"courriel": sent},
+                mission_id=mission.pk,
+            )
         return True
+
+
+def explain_nothing_to_send(mission: Mission) -> bool:
+    """Mail why nothing can be sent for ``mission`` (and the way back); False if not needed."""
+    with transaction.atomic(durable=True):
+        invitation = Invitation.objects.select_for_update().filter(mission=mission).first()
+        token = ""
+        if invitation is not None and invitation.declined_at is not None:
+            case = "declined"
+            token = add_link(invitation)  # opens "Finalement, je veux mon badge"
+        elif invitation is not None and invitation.credential_id is not None:
+            case = "revoked"
+        elif not mission.eligible:
+            case = mission.ineligibility_reason or "not_eligible"
+        elif invitation is None:
+            case = "not_invited_yet"
+        else:
+            return False
+        mail = mails.explanation_mail(mission, case, token)
+        queue_mail(
+            kind="explanation",
+            to=mission.email,
+            subject=mail.subject,
+            text=mail.text,
+            html=mail.html,
+            related_key=f"mission:{mission.pk}",
+        )
+    return True
+
+
+def reopen_declined(mission: Mission, *, actor: object) -> bool:
+    """Support brings back a volunteer who declined: reopen, and mail a fresh link.
+
+    False when the mission has no declined invitation. The links already sent
+    open the form again too.
+    """
+    with transaction.atomic(durable=True):
+        invitation = Invitation.objects.select_for_update().filter(mission=mission).first()
+        if invitation is None or invitation.declined_at is None:
+            return False
+        declined_at = invitation.declined_at
+        Invitation.objects.filter(pk=invitation.pk).update(declined_at=None)
+        invitation.declined_at = None
+        _queue_invitation_mail(invitation, add_link(invitation), MailPriority.REPLY)
+        audit.record(
+            actor,
+            "reopen_claim",
+            f"invitation:{invitation.pk}",
+            {"refusé le": declined_at.isoformat(timespec="seconds")},
+            {"refusé le": None, "courriel": INVITATION},
+            mission_id=mission.pk,
+        )
+    return True
 
 
 def mission_of(mail: OutgoingMail) -> Mission | None:
@@ -390,11 +485,24 @@ def resend_given_up_mail(limit: int = 1000) -> int:
 
 
 @transaction.atomic(durable=True)
-def change_address(mission: Mission, email: str) -> None:
-    """Support fixes a volunteer's address: later mails go there, bounces are forgotten."""
+def change_address(mission: Mission, email: str, *, actor: object = None) -> None:
+    """Support fixes a volunteer's address: later mails go there, bounces are forgotten.
+
+    Written to the audit log (old and new address), by ``actor`` or a script.
+    """
+    before = Mission.objects.select_for_update().values("email", "email_undeliverable")
+    old = before.get(pk=mission.pk)
     # The digest of the import row goes: the next import compares that row in full,
     # and the Agency's file, when it says otherwise, wins as it always did.
     Mission.objects.filter(pk=mission.pk).update(
         email=email, email_undeliverable=False, import_digest=None
     )
     mission.email, mission.email_undeliverable = email, False
+    audit.record(
+        actor,
+        "change_address",
+        f"mission:{mission.pk}",
+        {"adresse": old["email"], "en échec": old["email_undeliverable"]},
+        {"adresse": email, "en échec": False},
+        mission_id=mission.pk,
+    )

@@ -45,8 +45,8 @@ from pydantic import field_validator
 
 from insigne.badges.models import Credential
 from insigne.badges.presenter import badge_url
-from insigne.badges.services import revoke_credential
-from insigne.integrations import corrections
+from insigne.claims import corrections
+from insigne.claims.services import ClaimError
 from insigne.integrations.models import ApiToken, Scope
 from insigne.integrations.tokens import find_active
 from insigne.missions.api import MAX_ROWS, status_of, summary
@@ -410,17 +410,22 @@ def revoke(request: HttpRequest, credential_id: str, body: RevokeIn) -> Any:
     credential = _credential(credential_id)
     if not body.reason.strip():
         raise ApiError(400, "reason_required")
-    changed = revoke_credential(credential, body.reason)
+    changed = corrections.revoke(credential, body.reason, actor=f"api:{_token_id(request)}")
     logger.info(
         "credential %s revoked through the API by token %s", credential.pk, _token_id(request)
     )
     return {"credential": credential_out(credential), "changed": changed}
 
 
+# What the correction service's refusals answer: a badge revoked or replaced meanwhile,
+# or one with no mission behind it, is a conflict with the badge's state.
+_CORRECTION_STATUS = {"already_revoked": 409, "not_ours": 409}
+
+
 @credentials.post(
     "/credentials/{credential_id}/correct",
     auth=ScopedToken(Scope.CREDENTIALS_REVOKE),
-    response={200: CorrectOut, 404: Error, 409: Error, 503: Error} | ERRORS,
+    response={200: CorrectOut, 404: Error, 409: Error} | ERRORS,
     summary="Corriger un badge : le révoquer et en émettre un nouveau",
 )
 def correct(request: HttpRequest, credential_id: str, body: CorrectIn) -> Any:
@@ -432,7 +437,7 @@ def correct(request: HttpRequest, credential_id: str, body: CorrectIn) -> Any:
     if credential.revoked_at is not None:
         raise ApiError(409, "credential_already_revoked")
     try:
-        new = corrections.reissue_credential(
+        new = corrections.reissue(
             credential,
             given_name=body.given_name,
             family_name=body.family_name,
@@ -440,8 +445,8 @@ def correct(request: HttpRequest, credential_id: str, body: CorrectIn) -> Any:
             reason=body.reason,
             actor=f"api:{_token_id(request)}",
         )
-    except corrections.CorrectionUnavailable as error:
-        raise ApiError(503, error.code) from error
+    except ClaimError as error:
+        raise ApiError(_CORRECTION_STATUS.get(error.code, 400), error.code) from error
     credential.refresh_from_db()
     return {"replaced": credential_out(credential), "credential": credential_out(new)}
 

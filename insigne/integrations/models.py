@@ -38,7 +38,6 @@ class ApiToken(models.Model):
         verbose_name = _("jeton d'API")
         verbose_name_plural = _("jetons d'API")
         ordering = ["-created_at", "-pk"]
-        permissions = [("manage_api_tokens", _("Gérer les jetons de l'API"))]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

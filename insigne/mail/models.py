@@ -96,6 +96,8 @@ class OutgoingAttachment(models.Model):
     content = models.BinaryField()
 
     class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -112,6 +114,8 @@ class CaughtMail(models.Model):
     raw = models.BinaryField()
 
     class Meta:
+        verbose_name = _("courriel reçu (démo)")
+        verbose_name_plural = _("courriels reçus (démo)")
         ordering = ["-received_at", "-id"]
 
     def __str__(self) -> str:

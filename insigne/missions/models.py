@@ -13,6 +13,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from insigne.platform.departements import departements
+from insigne.platform.text import fold
+
 
 class Domain(models.TextChoices):
     """The nine official Service Civique domains."""
@@ -60,11 +63,16 @@ class Mission(models.Model):
     # ``csv_format.row_digest`` of the import row the mission was last written from;
     # cleared by any other change of those fields (see ``missions.services``).
     import_digest = models.BigIntegerField(null=True, blank=True, editable=False)
+    # Folded (``insigne.platform.text.fold``) copies the support search compares:
+    # names as recorded and as signed on the badge; commune, département, host.
+    search_name = models.TextField(_("nom (recherche)"), blank=True, editable=False)
+    search_place = models.TextField(_("lieu (recherche)"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("mission")
+        verbose_name_plural = _("missions")
         indexes = [
             models.Index(fields=["eligible", "actual_end_date"], name="mission_invitable_idx"),
             models.Index(fields=["family_name", "given_name"], name="mission_name_idx"),
@@ -74,6 +82,66 @@ class Mission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id} — {self.given_name} {self.family_name}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Keep the folded search columns in step (bulk writers call :func:`search_columns`)."""
+        badge_names = self.search_name.partition(BADGE_NAMES)[2]
+        columns = search_columns(
+            self.given_name, self.family_name, self.host_name, self.commune, self.departement
+        )
+        signed = BADGE_NAMES + badge_names if badge_names else ""
+        self.search_name = columns["search_name"] + signed
+        self.search_place = columns["search_place"]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_name", "search_place"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def note_badge_names(mission_id: int, given_name: str, family_name: str) -> None:
+    """Make the mission findable by the names as signed on its badge (issue, correction)."""
+    mission = Mission.objects.filter(pk=mission_id).only("given_name", "family_name").first()
+    if mission is not None:
+        record = search_columns(mission.given_name, mission.family_name, "", "", "")
+        names = record["search_name"] + BADGE_NAMES + fold(f"{given_name} {family_name}")
+        Mission.objects.filter(pk=mission_id).update(search_name=names)
+
+
+# Separates the names as recorded from the names as signed on the badge in ``search_name``
+# (a folded text holds only letters, digits and spaces, never a newline).
+BADGE_NAMES = "\n"
+
+
+def search_columns(
+    given_name: str,
+    family_name: str,
+    host_name: str,
+    commune: str,
+    departement: str,
+    badge_names: tuple[str, ...] = (),
+) -> dict[str, str]:
+    """The folded search columns of a mission, for ``save()`` and for bulk writers.
+
+    ``search_name``: the names as recorded, then (after a newline) the names as
+    signed on the badge, which the volunteer may have corrected.
+    ``search_place``: commune, host organisation, département code and name.
+    Set-based imports fill both with this function; the search folds what the
+    agent typed with the same :func:`~insigne.platform.text.fold`.
+    """
+    name = fold(f"{given_name} {family_name}")
+    if badge_names:
+        name += BADGE_NAMES + fold(" ".join(badge_names))
+    place = " ".join(
+        part
+        for part in (
+            fold(commune),
+            fold(host_name),
+            fold(departement),
+            fold(departements().get(departement.strip().upper(), "")),
+        )
+        if part
+    )
+    return {"search_name": name, "search_place": place}
 
 
 class MissionImport(models.Model):
@@ -103,6 +171,8 @@ class MissionImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("import de missions")
+        verbose_name_plural = _("imports de missions")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

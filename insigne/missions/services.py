@@ -49,7 +49,7 @@ from insigne.missions.csv_format import (
     safe_text,
     validate_row,
 )
-from insigne.missions.models import EndReason, Mission, MissionImport
+from insigne.missions.models import EndReason, Mission, MissionImport, search_columns
 
 BATCH_SIZE = 2000
 # Changing one of these re-evaluates eligibility.
@@ -275,7 +275,22 @@ def _new_values(row: MissionRow) -> dict[str, object]:
         values.get("end_reason") == EndReason.EARLY,
     )
     values["eligible"], values["ineligibility_reason"] = verdict.eligible, verdict.reason
+    values.update(_search_values(values))
     return values
+
+
+SEARCH_FIELDS = frozenset({"given_name", "family_name", "host_name", "commune", "departement"})
+
+
+def _search_values(values: dict[str, object]) -> dict[str, str]:
+    """The folded search columns of a new mission's values (see ``search_columns``)."""
+    given, family, host, commune, departement = (
+        str(values.get(name) or "") for name in _SEARCH_ORDER
+    )
+    return search_columns(given, family, host, commune, departement)
+
+
+_SEARCH_ORDER = ("given_name", "family_name", "host_name", "commune", "departement")
 
 
 def _insert(rows: list[dict[str, object]], now: dt.datetime) -> None:
@@ -360,6 +375,11 @@ def _apply(mission: Mission, row: MissionRow) -> set[str]:
         setattr(mission, name, row.fields[name])
     if changes & ELIGIBILITY_FIELDS:
         changes |= _evaluate(mission)
+    if changes & SEARCH_FIELDS:
+        # Not an issued mission (those are left alone): no badge names to keep.
+        for name, value in _search_values(vars(mission)).items():
+            setattr(mission, name, value)
+            changes.add(name)
     return changes
 
 

@@ -64,14 +64,9 @@ MESSAGES: dict[str, Promise] = {
     "too_many_rows": _("{count} missions envoyées, {max} au plus par requête."),
     "mission_not_found": _("Aucune mission avec cet identifiant."),
     "credential_not_found": _("Aucun badge avec cet identifiant."),
-    "reason_required": _("Le motif est obligatoire."),
     "correction_empty": _("Indiquez au moins un champ corrigé : prénom, nom ou structure."),
     "credential_already_revoked": _(
         "Ce badge est déjà révoqué : corrigez le badge qui l'a remplacé, s'il y en a un."
-    ),
-    "correction_unavailable": _(
-        "La correction de badge n'est pas encore ouverte sur cette plateforme : réessayez "
-        "plus tard ou écrivez au support."
     ),
     # --- backfill campaigns ---------------------------------------------------------------
     "campaign_not_draft": _("Cette campagne a déjà été lancée."),
@@ -201,6 +196,17 @@ MESSAGES: dict[str, Promise] = {
         "Ce badge signé doit être fourni avec sa signature (le jeton JWS), pas en JSON seul."
     ),
     "revocation_list_unreachable": _("La liste de révocation de l'émetteur n'a pas pu être lue."),
+    # --- staff corrections (console and management commands) ------------------------------
+    "reason_required": _("Indiquez le motif : il est écrit au journal et sur la page du badge."),
+    "already_revoked": _("Ce badge est déjà révoqué ou remplacé : il ne peut plus être corrigé."),
+    "nothing_corrected": _(
+        "Rien n'a changé : modifiez le prénom, le nom ou l'organisme d'accueil à corriger."
+    ),
+    "not_ours": _("Ce badge n'est rattaché à aucune mission : il ne peut pas être réémis."),
+    "not_declined": _("Cette demande n'a pas été refusée : il n'y a rien à rouvrir."),
+    "date_range_reversed": _(
+        "La date de début de la période ({start}) est après sa date de fin ({end})."
+    ),
 }
 
 

@@ -56,3 +56,29 @@ def _visible(value: str) -> str:
 
 def _shows(ch: str) -> bool:
     return not ch.isspace() and unicodedata.category(ch) not in _DROPPED
+
+
+# --- search ---------------------------------------------------------------------------------
+
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i"})
+
+
+def fold(value: str) -> str:
+    """``value`` as the support search compares it: no accents, case, hyphens or punctuation.
+
+    "Clermont-Ferrand" → "clermont ferrand", "Médiathèque" → "mediatheque",
+    "L'Haÿ-les-Roses" → "l hay les roses", "Œuvre" → "oeuvre". Letters lose their
+    marks (NFKD, combining marks dropped), everything is case-folded, and every
+    character that is neither a letter nor a digit (hyphen, apostrophe, dot,
+    slash…) becomes a space, runs of spaces one. Pure and cheap: the mission
+    import (row by row or set-based) calls it to fill ``Mission.search_text``,
+    and the search folds what the agent typed with it, so both sides agree on
+    SQLite and PostgreSQL without any database collation.
+    """
+    decomposed = unicodedata.normalize("NFKD", value.casefold().translate(_LIGATURES))
+    kept = []
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            continue
+        kept.append(ch if ch.isalnum() else " ")
+    return " ".join("".join(kept).split())

@@ -58,7 +58,6 @@ class BackgroundImport(models.Model):
         verbose_name = _("import en arrière-plan")
         verbose_name_plural = _("imports en arrière-plan")
         ordering = ["-created_at", "-pk"]
-        permissions = [("manage_imports", _("Importer des fichiers de missions"))]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"
@@ -116,7 +115,6 @@ class Campaign(models.Model):
         verbose_name = _("campagne de rattrapage")
         verbose_name_plural = _("campagnes de rattrapage")
         ordering = ["-created_at", "-pk"]
-        permissions = [("manage_campaigns", _("Gérer les campagnes de rattrapage"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ended_from__lte=models.F("ended_until")),
@@ -150,7 +148,7 @@ class DailyCount(models.Model):
 
     class Meta:
         verbose_name = _("compteur quotidien")
-        permissions = [("view_figures", _("Consulter les chiffres du programme"))]
+        verbose_name_plural = _("compteurs quotidiens")
         constraints = [
             models.UniqueConstraint(fields=["kind", "day"], name="daily_count_unique"),
         ]

@@ -1,10 +1,8 @@
 """The staff rights the programme pages and the integrator API check: one place for them.
 
-Each constant is the ``app_label.codename`` that ``User.has_perm`` takes. The
-permissions are declared on this branch's own models (``Meta.permissions`` of
-``Campaign``, ``BackgroundImport``, ``DailyCount`` and ``integrations.ApiToken``),
-so they exist wherever these apps are installed; a role (a Django group) is given
-them like any other permission.
+Each constant is the ``app_label.codename`` that ``User.has_perm`` takes: the
+console permissions of ``insigne.platform.roles``, the one list of staff rights,
+which gives them to the roles (Django groups) that hold them.
 """
 
 from __future__ import annotations
@@ -17,10 +15,12 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-MANAGE_IMPORTS = "programme.manage_imports"
-MANAGE_CAMPAIGNS = "programme.manage_campaigns"
-VIEW_FIGURES = "programme.view_figures"
-MANAGE_API_TOKENS = "integrations.manage_api_tokens"
+from insigne.platform import roles
+
+MANAGE_IMPORTS = f"{roles.APP_LABEL}.{roles.MANAGE_IMPORTS}"
+MANAGE_CAMPAIGNS = f"{roles.APP_LABEL}.{roles.MANAGE_CAMPAIGNS}"
+VIEW_FIGURES = f"{roles.APP_LABEL}.{roles.VIEW_FIGURES}"
+MANAGE_API_TOKENS = f"{roles.APP_LABEL}.{roles.MANAGE_API_TOKENS}"
 
 View = Callable[..., HttpResponse]
 

@@ -18,16 +18,16 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import User
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from insigne.claims import services
+from insigne.claims import corrections, services
 from insigne.mail.models import CaughtMail
 from insigne.missions.models import MissionImport
+from insigne.platform import roles
 from tests.browser.conftest import watch_csp
 from tests.claims.helpers import invite
-from tests.personas import make_mission
+from tests.personas import make_mission, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -251,10 +251,17 @@ def caught_mail() -> CaughtMail:
 
 @pytest.fixture
 def staff_world(badge_class) -> dict[str, int]:
-    User.objects.create_user("support", password=STAFF_PASSWORD, is_staff=True)
+    make_staff("support", roles.ADMINISTRATOR, password=STAFF_PASSWORD)
     mission = make_mission("M-A11Y-STAFF")
     make_mission("M-A11Y-SHORT", given_name="Noa", actual_end_date=dt.date(2026, 3, 1))
     invite(mission)
+    corrected = make_mission("M-A11Y-FIXED", given_name="Lou", family_name="Corrigé")
+    issued = services.validate_claim(invite(corrected)[0])
+    corrections.reissue(
+        issued, host_name="Association Exemple de Lyon", reason="Nom de l'organisme"
+    )
+    declined = make_mission("M-A11Y-NO", given_name="Ana", family_name="Refus")
+    services.decline_invitation(invite(declined)[0])
     done = MissionImport.objects.create(
         source="upload",
         filename="missions.csv",
@@ -263,7 +270,14 @@ def staff_world(badge_class) -> dict[str, int]:
         rejected=1,
         errors=[{"line": 3, "field": "email", "reason": "Adresse invalide", "raw": {"email": "x"}}],
     )
-    return {"mission": mission.pk, "import": done.pk, "mail": caught_mail().pk}
+    return {
+        "mission": mission.pk,
+        "corrected": corrected.pk,
+        "old_badge": issued.public_id,
+        "declined": declined.pk,
+        "import": done.pk,
+        "mail": caught_mail().pk,
+    }
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -277,10 +291,21 @@ def test_staff_and_demo_pages_have_no_wcag_violation(
     page.locator("#login-form [type=submit]").click()
     page.wait_for_url("**/console/support/")
 
-    for path, label in [
+    console = [
         ("/console/support/", "support search"),
         ("/console/support/?name=D%C3%A9mo", "support results"),
+        ("/console/support/?place=clermont+ferrand", "support no result"),
+        ("/console/support/?date_from=2026-06-30&date_until=2026-01-01", "support bad range"),
         (f"/console/missions/{staff_world['mission']}/", "support mission"),
+        (f"/console/missions/{staff_world['corrected']}/", "support corrected badge"),
+        (f"/console/missions/{staff_world['declined']}/", "support declined"),
+        (f"/badges/{staff_world['old_badge']}", "replaced badge page"),
+    ]
+    for path, label in console:
+        page.goto(live_server.url + path)
+        audit.check(page, label, phones=(PHONE,))
+
+    for path, label in [
         ("/console/imports/", "imports"),
         (f"/console/imports/{staff_world['import']}/", "import detail"),
         ("/demo/courriels/", "demo mailbox"),

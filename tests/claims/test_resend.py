@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 import pytest
@@ -6,6 +7,7 @@ from django.urls import reverse
 
 from insigne.claims import services
 from insigne.claims.models import Invitation
+from insigne.missions.models import EndReason
 from tests.claims.helpers import invite
 from tests.personas import make_mission
 
@@ -59,12 +61,47 @@ def test_an_issued_badge_is_mailed_again_with_its_image(client, camille, badge_c
     assert mailoutbox[1].attachments[0][2] == "image/png"
 
 
-def test_declined_and_ineligible_get_nothing(client, sacha, camille, mailoutbox):
+def test_declined_gets_the_way_back_and_the_page_says_the_same(
+    client, camille, badge_class, mailoutbox
+):
     invitation, _ = invite(camille)
     services.decline_invitation(invitation)
+    page = without_csrf(ask(client, camille.email).content.decode())
+    assert page == without_csrf(ask(client, "personne@exemple.test").content.decode())
+    [message] = mailoutbox
+    assert message.subject == "Votre demande d'Open Badge Service Civique"
+    assert "Finalement, je veux mon badge" in message.body
+    link = next(w for w in message.body.split() if "/obtenir/" in w)
+    declined = client.get(link.replace("https://badges.example.test", ""), follow=True)
+    assert declined.status_code == 410  # the declined page, with its "changed my mind" button
+    assert reverse("claim_reopen") in declined.content.decode()
+    assert Invitation.objects.get(pk=invitation.pk).declined_at is not None
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        (
+            {"actual_end_date": dt.date(2026, 2, 28), "end_reason": EndReason.EARLY},
+            "interrompue avant six mois",
+        ),
+        ({"actual_end_date": None}, "pas encore terminée"),
+        ({"actual_end_date": dt.date(2026, 3, 31)}, "moins de six mois"),
+    ],
+)
+def test_a_mission_without_a_badge_gets_the_reason(client, mailoutbox, fields, says):
+    mission = make_mission("M-WHY", **fields)
+    ask(client, mission.email)
+    [message] = mailoutbox
+    assert message.to == [mission.email]
+    assert says in message.body
+    assert "/obtenir/" not in message.body
+
+
+def test_an_eligible_mission_not_yet_invited_is_told_when(client, camille, mailoutbox):
     ask(client, camille.email)
-    ask(client, sacha.email)
-    assert mailoutbox == []
+    [message] = mailoutbox
+    assert "le lendemain de la fin de mission" in message.body
 
 
 def test_it_is_rate_limited_per_address_and_per_client(client, camille, mailoutbox):

@@ -2,7 +2,6 @@
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -10,14 +9,14 @@ from insigne.claims.models import Invitation
 from insigne.mail.models import MailStatus, OutgoingMail
 from insigne.mail.services import send_daily_summary
 from tests.claims.helpers import invite
-from tests.personas import make_mission
+from tests.personas import make_mission, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(User.objects.create_user("agent", is_staff=True))
+    client.force_login(make_staff("agent"))
     return client
 
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 
 from insigne.missions.models import EndReason
-from tests.personas import make_mission
+from tests.personas import make_mission, make_staff
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(User.objects.create_user("support", is_staff=True))
+    client.force_login(make_staff("support"))
     return client
 
 

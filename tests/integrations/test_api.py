@@ -14,6 +14,7 @@ from insigne.badges.models import Credential
 from insigne.integrations.models import ApiToken, Scope
 from insigne.integrations.tokens import create_token, revoke_token
 from insigne.missions.models import Mission
+from insigne.platform.models import AuditEntry
 from tests.integrations.conftest import bearer
 from tests.missions.helpers import issue_badge, row
 from tests.personas import make_mission
@@ -200,12 +201,22 @@ def test_correct_goes_through_the_correction_service(make_token):
     url = f"/api/v2/credentials/{credential.public_id}/correct"
     empty = call("post", url, {"reason": "faute"}, headers)
     assert empty.status_code == 400 and empty.json()["error"] == "correction_empty"
-    # Until the correction service is wired in, it refuses cleanly and changes nothing.
+    same = call("post", url, {"reason": "faute", "host_name": credential.host_name}, headers)
+    assert same.status_code == 400 and same.json()["error"] == "nothing_corrected"
+
     response = call("post", url, {"reason": "faute", "host_name": "Association Juste"}, headers)
-    assert response.status_code == 503
-    assert response.json()["error"] == "correction_unavailable"
+    assert response.status_code == 200, response.content
+    body = response.json()
+    new = Credential.objects.get(public_id=body["credential"]["id"])
+    assert new.host_name == "Association Juste"
+    assert body["replaced"]["revoked_at"]
     credential.refresh_from_db()
-    assert credential.revoked_at is None
+    assert credential.replaced_by_id == new.pk and credential.revoked_at is not None
+    entry = AuditEntry.objects.get(action="reissue")
+    assert entry.actor_name.startswith("api:")
+
+    again = call("post", url, {"reason": "faute", "host_name": "Autre"}, headers)
+    assert again.status_code == 409
 
 
 def test_each_token_is_rate_limited(make_token, settings):

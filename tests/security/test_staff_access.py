@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.personas import make_staff
 from tests.security.helpers import PROXY_HEADER, Visitor, csrf_token
 
 LOGIN = "/admin/login/?next=/admin/"
@@ -19,7 +20,7 @@ START = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def agent(db):
-    return User.objects.create_user("agent", password="bon-mot-de-passe", is_staff=True)
+    return make_staff("agent", password="bon-mot-de-passe")
 
 
 def log_in(visitor: Visitor, password: str, **extra: str):

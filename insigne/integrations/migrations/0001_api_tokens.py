@@ -32,7 +32,6 @@ class Migration(migrations.Migration):
                 'verbose_name': "jeton d'API",
                 'verbose_name_plural': "jetons d'API",
                 'ordering': ['-created_at', '-pk'],
-                'permissions': [('manage_api_tokens', "Gérer les jetons de l'API")],
             },
         ),
     ]

@@ -39,7 +39,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'import en arrière-plan',
                 'verbose_name_plural': 'imports en arrière-plan',
                 'ordering': ['-created_at', '-pk'],
-                'permissions': [('manage_imports', 'Importer des fichiers de missions')],
             },
         ),
         migrations.CreateModel(
@@ -52,7 +51,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'compteur quotidien',
-                'permissions': [('view_figures', 'Consulter les chiffres du programme')],
+                'verbose_name_plural': 'compteurs quotidiens',
                 'constraints': [models.UniqueConstraint(fields=('kind', 'day'), name='daily_count_unique')],
             },
         ),
@@ -79,7 +78,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'campagne de rattrapage',
                 'verbose_name_plural': 'campagnes de rattrapage',
                 'ordering': ['-created_at', '-pk'],
-                'permissions': [('manage_campaigns', 'Gérer les campagnes de rattrapage')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('ended_from__lte', models.F('ended_until'))), name='campaign_period_ordered')],
             },
         ),

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +22,7 @@ from insigne.badges.programme import ensure_programme
 from insigne.demo import data as demo_data
 from insigne.missions.models import Mission
 from insigne.missions.services import import_csv
+from insigne.platform.roles import PROGRAMME_MANAGER, SUPPORT_AGENT, ensure_roles
 
 
 class Command(BaseCommand):
@@ -47,6 +50,12 @@ class Command(BaseCommand):
         if users.objects.filter(username="admin").exists():
             return False
         users.objects.create_superuser("admin", "admin@exemple.test", "admin")
+        # One account per staff role, to see the console as each of them sees it.
+        ensure_roles(apps)
+        for username, role in (("support", SUPPORT_AGENT), ("programme", PROGRAMME_MANAGER)):
+            if not users.objects.filter(username=username).exists():
+                user = users.objects.create_user(username, password=username, is_staff=True)
+                user.groups.add(Group.objects.get(name=role))
         return True
 
     def load_missions(self) -> int:
