@@ -41,7 +41,7 @@ def status_bit(client, credential: Credential) -> bool:
     entry = json.loads(credential.ob3_json)["credentialStatus"]
     assert entry["type"] == "BitstringStatusListEntry"
     path = entry["statusListCredential"].removeprefix("http://testserver")
-    response = client.get(path.replace(_site(), ""))
+    response = client.get(path.replace(_site(), ""), headers={"Accept": "application/ld+json"})
     listed = response.json()
     independent_verify(json.dumps(listed), did_document(issuer_keys()))
     encoded = listed["credentialSubject"]["encodedList"]
