@@ -38,14 +38,13 @@ from django_tasks_db.models import DBTaskResult
 
 from insigne.mail.pump import Pump
 from insigne.mail.services import requeue_overdue_mail, send_daily_summary
+from insigne.mail.tasks import COMMANDS_PER_SEND, longest_send
 
 logger = logging.getLogger(__name__)
 
 SWEEP_EVERY = 300.0  # seconds between two looks for lost mail tasks (at most)
 RETRY_FAILED_DAILY_RUN_AFTER = 600.0
 MAX_PAUSE = 60.0  # longest wait between two tries of a failing pass
-# SMTP commands of one send, each bounded by EMAIL_TIMEOUT: connect, EHLO, MAIL, RCPT, DATA.
-COMMANDS_PER_SEND = 5
 
 
 class DailyRun:
@@ -78,11 +77,11 @@ def check_configuration() -> None:
         raise CommandError("MAIL_RETRY_DELAYS : une liste de secondes positives est attendue.")
     if settings.MAIL_GIVE_UP_AFTER < 0:
         raise CommandError("MAIL_GIVE_UP_AFTER : un nombre de secondes positif est attendu.")
-    longest_send = COMMANDS_PER_SEND * settings.EMAIL_TIMEOUT + settings.EMAIL_DATA_TIMEOUT
-    if longest_send >= settings.MAIL_LEASE:
+    longest = int(longest_send().total_seconds())
+    if longest >= settings.MAIL_LEASE:
         raise CommandError(
             f"MAIL_LEASE ({settings.MAIL_LEASE} s) doit dépasser la durée maximale d'un envoi "
-            f"({COMMANDS_PER_SEND} × EMAIL_TIMEOUT + EMAIL_DATA_TIMEOUT = {longest_send} s) : "
+            f"({COMMANDS_PER_SEND} × EMAIL_TIMEOUT + EMAIL_DATA_TIMEOUT = {longest} s) : "
             "sinon un courriel en cours d'envoi serait repris par un autre worker."
         )
 
