@@ -26,6 +26,10 @@ class MailStatus(models.TextChoices):
     UNDELIVERABLE = "undeliverable", _("Adresse refusée")
 
 
+# Mails still to send: the pump's partial index holds these rows only.
+UNSENT = [MailStatus.PENDING.value, MailStatus.FAILED_TEMPORARY.value, MailStatus.SENDING.value]
+
+
 class MailPriority(models.IntegerChoices):
     """Which mail leaves first when many wait: a volunteer waiting for an answer first."""
 
@@ -73,7 +77,7 @@ class OutgoingMail(models.Model):
             models.Index(
                 fields=["priority", "id"],
                 name="mail_unsent_idx",
-                condition=models.Q(status__in=["pending", "failed_temporary", "sending"]),
+                condition=models.Q(status__in=UNSENT),
             ),
         ]
 

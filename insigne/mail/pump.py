@@ -36,11 +36,11 @@ from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
 
-from insigne.mail.models import MailStatus, OutgoingMail, SendingSlot
+from insigne.mail.models import UNSENT, MailStatus, OutgoingMail, SendingSlot
 from insigne.mail.tasks import (
     _close_quietly,
     announce_sent,
@@ -91,6 +91,17 @@ def reserve(wanted: int, now: dt.datetime) -> int:
     return granted
 
 
+def claim_query(now: dt.datetime, limit: int) -> QuerySet[OutgoingMail]:
+    """The next sendable mails, locked, skipping those another worker is claiming.
+
+    The first condition is the partial index's own: PostgreSQL then walks that
+    index in order and stops after ``limit`` rows, however many mails wait or
+    were sent, rather than sorting every waiting mail.
+    """
+    due = OutgoingMail.objects.filter(status__in=UNSENT).filter(sendable(now))
+    return due.order_by("priority", "pk").select_for_update(skip_locked=True)[:limit]
+
+
 def claim_batch(limit: int) -> list[OutgoingMail]:
     """Claim up to ``limit`` sendable mails, most urgent and oldest first, with one lease.
 
@@ -103,8 +114,7 @@ def claim_batch(limit: int) -> list[OutgoingMail]:
         limit = reserve(limit, now)
         if not limit:
             return []
-        due = OutgoingMail.objects.filter(sendable(now)).order_by("priority", "pk")
-        mails = list(due.select_for_update(skip_locked=True)[:limit])
+        mails = list(claim_query(now, limit))
         if not mails:
             return []
         OutgoingMail.objects.filter(pk__in=[mail.pk for mail in mails]).update(

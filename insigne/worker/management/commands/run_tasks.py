@@ -4,7 +4,8 @@ Wraps django-tasks-db's ``Worker`` (rows claimed with ``SELECT … FOR UPDATE SK
 LOCKED``, so several workers can share one database). Between two polls it:
 
 * queues again the mails whose task was lost or whose sender died
-  (``requeue_overdue_mail``), and puts back in the queue the task rows a dead
+  (``requeue_overdue_mail``; never one whose task still waits in the queue,
+  ``mails_with_live_tasks``), and puts back in the queue the task rows a dead
   worker left running (``reclaim_abandoned_tasks``);
 * sends the staff their daily summary of given-up mail (one worker does);
 * with ``--daily-invitations``, runs ``send_invitations`` once at start and
@@ -38,7 +39,7 @@ from django_tasks_db.models import DBTaskResult
 
 from insigne.mail.pump import Pump
 from insigne.mail.services import requeue_overdue_mail, send_daily_summary
-from insigne.mail.tasks import COMMANDS_PER_SEND, longest_send
+from insigne.mail.tasks import COMMANDS_PER_SEND, longest_send, send_outgoing_mail
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,20 @@ def reclaim_abandoned_tasks() -> int:
     if reclaimed:
         logger.warning("%d task rows of a dead worker queued again", reclaimed)
     return reclaimed
+
+
+def mails_with_live_tasks(mail_ids: list[int]) -> set[int]:
+    """Which of these mails still have a sending task waiting or running in the queue.
+
+    The lost-mail sweep skips them: a mail waiting behind a long backlog has not
+    lost its task, and queuing it again would only add a task that sends nothing.
+    """
+    rows = DBTaskResult.objects.filter(
+        task_path=send_outgoing_mail.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        args_kwargs__args__0__in=mail_ids,
+    )
+    return {args["args"][0] for args in rows.values_list("args_kwargs", flat=True)}
 
 
 def send_invitations() -> None:
@@ -185,7 +200,7 @@ class Command(BaseCommand):
                     daily.run_if_due()
                 if time.monotonic() - last_sweep >= sweep_every:
                     reclaim_abandoned_tasks()
-                    requeue_overdue_mail()
+                    requeue_overdue_mail(mails_with_live_tasks)
                     last_sweep = time.monotonic()
                 worker.run()
                 sent = pump.run_once(lambda: not worker.running) if pump else 0
