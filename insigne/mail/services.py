@@ -52,7 +52,9 @@ def queue_mail(
     ``MAIL_SENT_BY_WORKERS`` the workers' pump sends it (``insigne.mail.pump``);
     otherwise a task per mail does.
     """
-    with transaction.atomic():
+    # Within the caller's transaction no savepoint of its own: a failure here fails
+    # the caller's whole step anyway.
+    with transaction.atomic(savepoint=False):
         mail = OutgoingMail.objects.create(
             kind=kind,
             to=to,
