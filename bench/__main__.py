@@ -1,13 +1,16 @@
 """``python -m bench``: timings of the credential core, one process, one core.
 
 Each entry of ``BENCHES`` is a function returning rows ``(label, value, unit)``;
-other parts (e.g. baking) append theirs to the list.
+other parts (e.g. baking) append theirs to the list. ``python -m bench NAME…``
+runs only the entries whose function name contains one of the names, e.g.
+``python -m bench sending`` (the mail rows) or ``python -m bench claims``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +23,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from bench.baking import BENCHES as BAKING_BENCHES  # noqa: E402
+from bench.claims_burst import bench_claims_burst  # noqa: E402
 from bench.missions import bench_missions_import  # noqa: E402
 from bench.sending import bench_sending  # noqa: E402
 from insigne.openbadges import baking, images, proof  # noqa: E402
@@ -133,16 +137,20 @@ BENCHES: list[Callable[[], list[Row]]] = [
     *BAKING_BENCHES,
     bench_missions_import,
     bench_sending,
+    bench_claims_burst,
 ]
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
     started = time.perf_counter()
-    for bench in BENCHES:
+    chosen = [b for b in BENCHES if not names or any(n in b.__name__ for n in names)]
+    if not chosen:
+        raise SystemExit(f"no bench named like {names}: {[b.__name__ for b in BENCHES]}")
+    for bench in chosen:
         for label, value, unit in bench():
             print(f"{label:<58} {value:>12,.1f} {unit}")
     print(json.dumps({"total_seconds": round(time.perf_counter() - started, 1)}))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
