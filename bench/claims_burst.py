@@ -126,6 +126,10 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
 def _wait_until_idle(processes: list[subprocess.Popen[bytes]], timeout: float = 120.0) -> None:
     """Until the workers have loaded and only poll (their CPU time stops growing)."""
     deadline = time.monotonic() + timeout
@@ -202,10 +206,15 @@ def bench_claims_burst(claims: int = CLAIMS) -> list[tuple[str, float, str]]:
         for _ in range(2 * WEB_WORKERS):  # each process loads its views lazily
             _validate(web_port, "warm-up-with-no-invitation")
         _wait_until_idle(workers)
+        web_pids = _children(web.pid)
+        web_cpu = -sum(_cpu_seconds(pid) for pid in web_pids)
+        mail_cpu = -sum(_cpu_seconds(process.pid) for process in workers)
         started = time.perf_counter()
         results = _burst(web_port, tokens)
         answered = time.perf_counter() - started
+        web_cpu += sum(_cpu_seconds(pid) for pid in web_pids)
         _wait_for_mails(relay, claims)
+        mail_cpu += sum(_cpu_seconds(process.pid) for process in workers)
         counts = _python(env, _COUNT.format())
     finally:
         for process in [*workers, *([web] if web else [])]:
@@ -228,6 +237,8 @@ def bench_claims_burst(claims: int = CLAIMS) -> list[tuple[str, float, str]]:
         ("burst: duplicates (credentials or badge mails)", float(duplicates), "duplicates"),
         ("burst: validations answered", claims / answered, "per second"),
         ("claim → credential → badge mail received, end to end", claims / end_to_end, "per second"),
+        ("web CPU per validation (gunicorn workers)", web_cpu / claims * 1000, "ms"),
+        ("worker CPU per badge mail (both workers)", mail_cpu / claims * 1000, "ms"),
     ]
 
 
