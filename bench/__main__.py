@@ -2,7 +2,8 @@
 
 Each entry of ``BENCHES`` is a function returning rows ``(label, value, unit)``;
 other parts (e.g. baking) append theirs to the list. ``python -m bench NAME…``
-runs only the entries named (``bench_backfill`` is ``backfill``), e.g.
+runs only the entries whose function name contains one of the names, e.g.
+``python -m bench sending`` (the mail rows), ``python -m bench claims``, or
 ``python -m bench backfill`` with ``BACKFILL_SIZE=900000``.
 """
 
@@ -24,6 +25,7 @@ from django.core.management import call_command  # noqa: E402
 
 from bench.backfill import bench_backfill  # noqa: E402
 from bench.baking import BENCHES as BAKING_BENCHES  # noqa: E402
+from bench.claims_burst import bench_claims_burst  # noqa: E402
 from bench.missions import bench_missions_import  # noqa: E402
 from bench.sending import bench_sending  # noqa: E402
 from insigne.openbadges import baking, images, proof  # noqa: E402
@@ -138,21 +140,20 @@ BENCHES: list[Callable[[], list[Row]]] = [
     bench_missions_import,
     bench_sending,
     bench_backfill,
+    bench_claims_burst,
 ]
 
 
-def main() -> None:
-    names = sys.argv[1:]
-    known = {bench.__name__.removeprefix("bench_"): bench for bench in BENCHES}
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        sys.exit(f"unknown bench {', '.join(unknown)}; known: {', '.join(known)}")
+def main(names: list[str]) -> None:
     started = time.perf_counter()
-    for bench in [known[name] for name in names] if names else BENCHES:
+    chosen = [b for b in BENCHES if not names or any(n in b.__name__ for n in names)]
+    if not chosen:
+        raise SystemExit(f"no bench named like {names}: {[b.__name__ for b in BENCHES]}")
+    for bench in chosen:
         for label, value, unit in bench():
             print(f"{label:<58} {value:>12,.1f} {unit}")
     print(json.dumps({"total_seconds": round(time.perf_counter() - started, 1)}))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

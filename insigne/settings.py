@@ -147,7 +147,7 @@ MAIL_LEASE = envint("MAIL_LEASE", 900)
 MAIL_SENT_BY_WORKERS = envbool(
     "MAIL_SENT_BY_WORKERS", TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
 )
-MAIL_BATCH = envint("MAIL_BATCH", 200)  # mails a worker reads ahead per pass
+MAIL_BATCH = envint("MAIL_BATCH", 200)  # mails a worker claims per pass
 # All workers together send at most this many mails in any rolling hour (0: no cap),
 # to respect the relay's own limit.
 MAIL_RATE_PER_HOUR = envint("MAIL_RATE_PER_HOUR", 0)

@@ -18,7 +18,7 @@ from django.db import IntegrityError
 from django.utils import translation
 
 from insigne.badges import programme
-from insigne.badges.models import BadgeClass, Credential
+from insigne.badges.models import BadgeClass, Credential, Visibility
 from insigne.badges.records import achievement_facts, issuer_facts
 from insigne.badges.services import signed_credential
 from insigne.claims.models import Invitation
@@ -149,19 +149,27 @@ def sign_credential(
 
 
 def issue_credential(
-    invitation: Invitation, issued_at: dt.datetime, *, public_id: str = ""
+    invitation: Invitation,
+    issued_at: dt.datetime,
+    *,
+    public_id: str = "",
+    visibility: Visibility = Visibility.LINK,
 ) -> Credential:
     """Sign and store one credential (the caller holds the transaction and the row lock).
 
-    The credential is attached to the invitation only if it has none yet, so a
-    second validation that got past the lock raises ``AlreadyIssued`` rather than
-    leaving a twin.
+    The credential is attached to the invitation, with the validation date, only
+    if it has none yet, so a second validation that got past the lock raises
+    ``AlreadyIssued`` rather than leaving a twin. ``visibility`` is the holder's
+    choice for the badge page (not part of what is signed). Three statements: the
+    INSERT, that conditional UPDATE and the names as signed for the support search.
     """
     credential = sign_credential(invitation, issued_at, public_id=public_id)
+    credential.visibility = visibility
     credential.save(force_insert=True)
     unclaimed = Invitation.objects.filter(pk=invitation.pk, credential__isnull=True)
-    if not unclaimed.update(credential=credential):
+    if not unclaimed.update(credential=credential, validated_at=issued_at):
         raise AlreadyIssued(f"invitation {invitation.pk} already holds a credential")
-    invitation.credential = credential
+    invitation.credential, invitation.validated_at = credential, issued_at
+    credential.invitation = invitation
     note_badge_names(invitation.mission_id, credential.given_name, credential.family_name)
     return credential

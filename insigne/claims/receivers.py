@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.db.models import Case, DateTimeField, Value, When
 from django.dispatch import receiver
 
 from insigne.badges.models import Credential
@@ -13,19 +15,35 @@ from insigne.mail.signals import mail_sent, mail_undeliverable
 from insigne.missions.models import Mission
 
 
+def _sent_times(mails: list[OutgoingMail], prefix: str) -> dict[int, dt.datetime]:
+    times = {}
+    for mail in mails:
+        related = mail.related_id(prefix)
+        if related is not None and mail.sent_at is not None:
+            times[related] = mail.sent_at
+    return times
+
+
+def _each_own_time(times: dict[int, dt.datetime]) -> Case:
+    """``CASE id WHEN … THEN its mail's sent_at``: a batch in one UPDATE, each row its time."""
+    whens = [When(pk=pk, then=Value(at)) for pk, at in times.items()]
+    return Case(*whens, output_field=DateTimeField())
+
+
 @receiver(mail_sent)
-def record_sent(sender: Any, mail: OutgoingMail, **kwargs: Any) -> None:
-    invitation_id = mail.related_id("invitation")
-    if invitation_id is not None:
-        Invitation.objects.filter(pk=invitation_id, sent_at=None).update(sent_at=mail.sent_at)
-    credential_id = mail.related_id("credential")
-    if credential_id is not None:
-        Credential.objects.filter(pk=credential_id).update(mailed_at=mail.sent_at)
+def record_sent(sender: Any, mails: list[OutgoingMail], **kwargs: Any) -> None:
+    """One UPDATE for the invitations of a batch, one for its badges."""
+    if invitations := _sent_times(mails, "invitation"):
+        Invitation.objects.filter(pk__in=invitations, sent_at=None).update(
+            sent_at=_each_own_time(invitations)
+        )
+    if credentials := _sent_times(mails, "credential"):
+        Credential.objects.filter(pk__in=credentials).update(mailed_at=_each_own_time(credentials))
 
 
 @receiver(mail_undeliverable)
-def record_undeliverable_address(sender: Any, mail: OutgoingMail, **kwargs: Any) -> None:
+def record_undeliverable_address(sender: Any, mails: list[OutgoingMail], **kwargs: Any) -> None:
     """A refused address is flagged for support (console) instead of being retried."""
-    invitation_id = mail.related_id("invitation")
-    if invitation_id is not None:
-        Mission.objects.filter(invitation__pk=invitation_id).update(email_undeliverable=True)
+    ids = [pk for mail in mails if (pk := mail.related_id("invitation")) is not None]
+    if ids:
+        Mission.objects.filter(invitation__pk__in=ids).update(email_undeliverable=True)

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django_tasks import task
 
 from insigne.badges.models import Credential, Visibility
-from insigne.badges.services import set_visibility
 from insigne.claims import mails
 from insigne.claims.issuing import ClaimDetails, issue_credential
 from insigne.claims.models import Invitation, InvitationLink
@@ -283,16 +282,14 @@ def validate_claim(invitation: Invitation, visibility: Visibility = Visibility.L
     """
     try:
         with transaction.atomic(durable=True):
-            locked = Invitation.objects.select_for_update().select_related("mission")
+            locked = Invitation.objects.select_for_update(of=("self",)).select_related("mission")
             invitation = locked.get(pk=invitation.pk)
-            existing = Credential.objects.filter(invitation=invitation).first()
-            if existing is not None:
-                return existing
+            if invitation.credential_id is not None:
+                return Credential.objects.get(pk=invitation.credential_id)
             _ensure_open(invitation)
-            credential = issue_credential(invitation, timezone.now())
-            set_visibility(credential, visibility)
-            invitation.validated_at = credential.issued_at
-            invitation.save(update_fields=["validated_at"])
+            # One INSERT and one conditional UPDATE (credential and validation date):
+            # the visibility is stored with the credential, not set afterwards.
+            credential = issue_credential(invitation, timezone.now(), visibility=visibility)
             _queue_badge_mail(credential)
             return credential
     except IntegrityError:
@@ -300,10 +297,12 @@ def validate_claim(invitation: Invitation, visibility: Visibility = Visibility.L
 
 
 def _queue_badge_mail(credential: Credential) -> None:
+    """Queued with the credential, in its transaction; ``MailPriority.REPLY`` by default,
+    so it leaves before any backlog of invitations."""
     mail = mails.badge_mail(credential)
     queue_mail(
         kind="badge",
-        to=credential.invitation.mission.email,
+        to=credential.invitation.mission.email,  # the locked invitation, no query
         subject=mail.subject,
         text=mail.text,
         html=mail.html,

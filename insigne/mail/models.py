@@ -26,6 +26,10 @@ class MailStatus(models.TextChoices):
     UNDELIVERABLE = "undeliverable", _("Adresse refusée")
 
 
+# Mails still to send: the pump's partial index holds these rows only.
+UNSENT = [MailStatus.PENDING.value, MailStatus.FAILED_TEMPORARY.value, MailStatus.SENDING.value]
+
+
 class MailPriority(models.IntegerChoices):
     """Which mail leaves first when many wait: a volunteer waiting for an answer first."""
 
@@ -67,10 +71,14 @@ class OutgoingMail(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="mail_due_idx"),
-            # The pump's read: sendable mails, most urgent and oldest first.
-            models.Index(fields=["status", "priority", "id"], name="mail_pump_idx"),
-            # MAIL_RATE_PER_HOUR: what left in the last hour.
-            models.Index(fields=["status", "sent_at"], name="mail_sent_idx"),
+            # The pump's claim: sendable mails, most urgent and oldest first. Partial, so
+            # that it holds only the mails still to send (the sent ones are the many) and
+            # the claim walks it in order, whatever the size of the table.
+            models.Index(
+                fields=["priority", "id"],
+                name="mail_unsent_idx",
+                condition=models.Q(status__in=UNSENT),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -87,6 +95,25 @@ class OutgoingMail(models.Model):
         """The id in ``related_key`` when it is ``"<prefix>:<id>"``, else None."""
         name, _sep, value = self.related_key.partition(":")
         return int(value) if name == prefix and value.isdigit() else None
+
+
+class SendingSlot(models.Model):
+    """Mails claimed for sending in one minute, all workers together: ``MAIL_RATE_PER_HOUR``.
+
+    The pump adds to the current minute's slot in the transaction that claims a
+    batch, under one lock, so the hourly cap is read from at most 61 small rows
+    rather than counted over the mail table, and holds across workers.
+    """
+
+    minute = models.DateTimeField(primary_key=True)
+    mails = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("créneau d'envoi")
+        verbose_name_plural = _("créneaux d'envoi")
+
+    def __str__(self) -> str:
+        return f"{self.minute:%Y-%m-%d %H:%M} {self.mails}"
 
 
 class OutgoingAttachment(models.Model):

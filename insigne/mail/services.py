@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -32,6 +32,7 @@ SUMMARY_KEPT = 2 * 24 * 3600  # seconds the "summary sent today" mark is kept
 # A mail still waiting this long after its due time lost its task (a worker or a
 # web process died between the commit and the enqueue): the sweep queues it again.
 OVERDUE_AFTER = dt.timedelta(minutes=10)
+SWEEP_BATCH = 500  # overdue mails looked at per sweep
 
 
 def queue_mail(
@@ -52,7 +53,9 @@ def queue_mail(
     ``MAIL_SENT_BY_WORKERS`` the workers' pump sends it (``insigne.mail.pump``);
     otherwise a task per mail does.
     """
-    with transaction.atomic():
+    # Within the caller's transaction no savepoint of its own: a failure here fails
+    # the caller's whole step anyway.
+    with transaction.atomic(savepoint=False):
         mail = OutgoingMail.objects.create(
             kind=kind,
             to=to,
@@ -145,12 +148,17 @@ def render_mail(template: str, context: dict[str, object]) -> tuple[str, str]:
     return text, render_to_string(f"{template}.html", full)
 
 
-def requeue_overdue_mail() -> int:
+def requeue_overdue_mail(
+    with_live_task: Callable[[list[int]], set[int]] = lambda mail_ids: set(),
+) -> int:
     """Queue again the mails whose task was lost, and those whose sender died; return how many.
 
-    Safe to run often and from several workers: the sending task claims each
-    mail with a conditional update, so a duplicate task sends nothing. Needless
-    when the workers' pump sends mail: it reads the mail table itself.
+    ``with_live_task`` says which of some mail ids still have a task waiting or
+    running in the task backend (the worker asks its database queue): those are
+    left alone, so a long backlog is not queued a second time. Safe to run often
+    and from several workers: the sending task claims each mail with a
+    conditional update, so a duplicate task sends nothing. Needless when the
+    workers' pump sends mail: it reads the mail table itself.
     """
     if settings.MAIL_SENT_BY_WORKERS:
         return 0
@@ -160,8 +168,10 @@ def requeue_overdue_mail() -> int:
         status=MailStatus.FAILED_TEMPORARY, next_attempt_at__lt=limit
     )
     abandoned = Q(status=MailStatus.SENDING, lease_expires_at__lt=now)
-    overdue = OutgoingMail.objects.filter(lost | abandoned).values_list("pk", flat=True)
-    ids = list(overdue[:500])
+    overdue = OutgoingMail.objects.filter(lost | abandoned).order_by("pk")
+    candidates = list(overdue.values_list("pk", flat=True)[:SWEEP_BATCH])
+    alive = with_live_task(candidates) if candidates else set()
+    ids = [mail_id for mail_id in candidates if mail_id not in alive]
     for mail_id in ids:
         send_outgoing_mail.enqueue(mail_id)
     if ids:

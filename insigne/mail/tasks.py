@@ -26,7 +26,7 @@ import smtplib
 import time
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import DatabaseError, close_old_connections, transaction
 from django.db.models import F, Q
@@ -35,14 +35,16 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks import task
 
-from insigne.mail.backends import OutcomeUnknown
-from insigne.mail.models import MailStatus, OutgoingMail
+from insigne.mail.backends import OutcomeUnknown, OutgoingMessage
+from insigne.mail.models import MailStatus, OutgoingAttachment, OutgoingMail
 from insigne.mail.signals import mail_failed, mail_sent, mail_undeliverable
 
 logger = logging.getLogger(__name__)
 
 # Waiting for the database to record a sent mail: 1 s, 2 s, 4 s… at most this.
 RECORD_BACKOFF_MAX = 30.0
+# SMTP commands of one send, each bounded by EMAIL_TIMEOUT: connect, EHLO, MAIL, RCPT, DATA.
+COMMANDS_PER_SEND = 5
 _ADDRESS = re.compile(r"[^\s<>\"']+@[^\s<>\"']+")
 
 
@@ -63,10 +65,12 @@ def send_outgoing_mail(mail_id: int) -> str:
     return outcome
 
 
-def deliver(mail: OutgoingMail, connection: BaseEmailBackend) -> str:
+def deliver(mail: OutgoingMail, connection: BaseEmailBackend, *, announce: bool = True) -> str:
     """Send a claimed mail over ``connection`` (opened if needed) and record the outcome.
 
     After a failure the connection is closed, so the next mail opens a fresh one.
+    With ``announce=False`` a sent mail is recorded but ``mail_sent`` is left to the
+    caller (the pump sends it once per batch, :func:`announce_sent`).
     """
     try:
         connection.open()
@@ -75,6 +79,8 @@ def deliver(mail: OutgoingMail, connection: BaseEmailBackend) -> str:
         _close_quietly(connection)
         return _record_failure(mail, exc)
     _record_sent(mail)  # before QUIT: the window between "250" and the record stays short
+    if announce:
+        announce_sent([mail])
     return "sent"
 
 
@@ -87,6 +93,16 @@ def sendable(now: dt.datetime) -> Q:
 
 def lease() -> dt.timedelta:
     return dt.timedelta(seconds=settings.MAIL_LEASE)
+
+
+def longest_send() -> dt.timedelta:
+    """The longest one send may take: every SMTP command's timeout, then the final reply's.
+
+    ``MAIL_LEASE`` must exceed it (the worker refuses to start otherwise), and the
+    pump never starts a mail whose lease would end before this much time.
+    """
+    seconds = COMMANDS_PER_SEND * settings.EMAIL_TIMEOUT + settings.EMAIL_DATA_TIMEOUT
+    return dt.timedelta(seconds=seconds)
 
 
 def claim(mail_id: int) -> OutgoingMail | None:
@@ -106,8 +122,8 @@ def claim(mail_id: int) -> OutgoingMail | None:
 
 def build_message(
     mail: OutgoingMail, connection: BaseEmailBackend | None = None
-) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+) -> OutgoingMessage:
+    message = OutgoingMessage(
         subject=mail.subject,
         body=mail.text_body,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -169,12 +185,17 @@ def retry_delay(attempts: int) -> dt.timedelta:
 
 def _record_sent(mail: OutgoingMail) -> None:
     """Record the delivery, waiting out a database restart: the mail is out, it must
-    not be taken for a failure (and sent again) because the database was away."""
+    not be taken for a failure (and sent again) because the database was away.
+
+    One UPDATE committed at once (with the attachments' DELETE when there are some):
+    this record is what closes the window, so it is made per mail, never deferred.
+    """
     pause = 1.0
+    sent_at = timezone.now()
     while True:
         try:
-            _finish(mail, MailStatus.SENT, "", mail_sent, sent_at=timezone.now())
-            return
+            _store_outcome(mail, MailStatus.SENT, "", sent_at=sent_at)
+            break
         except DatabaseError as exc:
             logger.warning(
                 "mail %s sent, not yet recorded (%s); next try in %.0f s",
@@ -185,6 +206,14 @@ def _record_sent(mail: OutgoingMail) -> None:
             close_old_connections()
             time.sleep(pause)
             pause = min(pause * 2, RECORD_BACKOFF_MAX)
+    logger.debug("mail %s (%s) sent", mail.pk, mail.kind)
+
+
+def announce_sent(mails: list[OutgoingMail]) -> None:
+    """Tell the owning apps that these mails left (``mail_sent``, one signal for them all)."""
+    if mails:
+        logger.info("%d mails sent", len(mails))
+        _announce(mail_sent, mails)
 
 
 def _record_failure(mail: OutgoingMail, exc: Exception) -> str:
@@ -223,29 +252,47 @@ def _schedule_retry(mail: OutgoingMail, error: str) -> None:
         # with the immediate backend of tests, a direct call does.
 
 
-def _finish(mail: OutgoingMail, status: str, error: str, signal: Signal, **fields: object) -> None:
-    """Record the final outcome and forget the content.
+def _finish(mail: OutgoingMail, status: str, error: str, signal: Signal) -> None:
+    """Record a final failure, forget the content, and tell the owning app."""
+    _store_outcome(mail, status, error)
+    _announce(signal, [mail])
+
+
+def _store_outcome(mail: OutgoingMail, status: str, error: str, **fields: object) -> None:
+    """Write the final outcome and forget the content, on the row and on ``mail``.
 
     A body may hold a personal link whose token the database otherwise keeps
     only as a hash; once the mail is out (or given up) nothing needs it, so the
     bodies and attachments go and the row keeps what support reads: kind,
     recipient, subject, dates, outcome.
     """
-    with transaction.atomic():
-        OutgoingMail.objects.filter(pk=mail.pk).update(
-            status=status,
-            last_error=error,
-            next_attempt_at=None,
-            lease_expires_at=None,
-            text_body="",
-            html_body="",
-            **fields,
-        )
-        mail.attachments.all().delete()
-    mail.refresh_from_db()
-    if status == MailStatus.SENT:
-        logger.info("mail %s (%s) sent", mail.pk, mail.kind)
+    values: dict[str, object] = {
+        "status": status,
+        "last_error": error,
+        "next_attempt_at": None,
+        "lease_expires_at": None,
+        "text_body": "",
+        "html_body": "",
+        **fields,
+    }
+    row = OutgoingMail.objects.filter(pk=mail.pk)
+    if _has_attachments(mail):
+        with transaction.atomic():
+            row.update(**values)
+            OutgoingAttachment.objects.filter(mail_id=mail.pk).delete()
+    else:
+        row.update(**values)  # autocommit: one statement, one commit
+    for name, value in values.items():
+        setattr(mail, name, value)
+
+
+def _has_attachments(mail: OutgoingMail) -> bool:
+    """From the prefetched attachments when the claim read them, else one query."""
+    return bool(mail.attachments.all())
+
+
+def _announce(signal: Signal, mails: list[OutgoingMail]) -> None:
     # A receiver's bug must not turn a delivered mail into a retried one.
-    for receiver, result in signal.send_robust(sender=OutgoingMail, mail=mail):
+    for receiver, result in signal.send_robust(sender=OutgoingMail, mails=mails):
         if isinstance(result, Exception):
-            logger.error("mail %s: receiver %r failed: %r", mail.pk, receiver, result)
+            logger.error("%d mails: receiver %r failed: %r", len(mails), receiver, result)

@@ -4,10 +4,11 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 from django.utils import timezone
 
 from insigne.mail.models import MailPriority, MailStatus, OutgoingMail
-from insigne.mail.pump import Pump
+from insigne.mail.pump import Pump, claim_query
 from insigne.mail.services import queue_mail
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,142 @@ def test_a_mail_another_worker_claimed_is_left_to_it(by_workers, smtp_server):
     pump.close()
     [message] = smtp_server.wait_for(1)
     assert message["Subject"] == second.subject
+
+
+def test_a_badge_queued_behind_five_thousand_invitations_leaves_in_the_next_batch(
+    by_workers, smtp_server, settings
+):
+    settings.MAIL_BATCH = 200
+    OutgoingMail.objects.bulk_create(
+        OutgoingMail(
+            kind="invitation",
+            to=f"volontaire{n}@exemple.test",
+            subject=f"invitation {n}",
+            text_body="Bonjour",
+            priority=MailPriority.BULK,
+        )
+        for n in range(5000)
+    )
+    pump = Pump()
+    assert pump.run_once() == 200  # the backfill is under way
+    [badge] = queue(1, kind="badge", priority=MailPriority.REPLY)
+    assert pump.run_once() == 200
+    pump.close()
+    received = smtp_server.wait_for(400)
+    assert received[200]["Subject"] == badge.subject  # the first mail of the next batch
+    assert OutgoingMail.objects.get(pk=badge.pk).status == MailStatus.SENT
+    assert OutgoingMail.objects.filter(status=MailStatus.SENT).count() == 400
+
+
+def test_in_a_simulated_hour_two_workers_send_no_more_than_the_hourly_cap(
+    by_workers, smtp_server, settings
+):
+    settings.MAIL_RATE_PER_HOUR = 100
+    settings.MAIL_BATCH = 7
+    start = timezone.now().replace(second=30, microsecond=0)
+    with time_machine.travel(start, tick=False) as clock:
+        queue(400)
+        workers = [Pump(), Pump()]
+        for _minute in range(3 * 60 + 5):
+            for pump in workers:
+                pump.run_once()
+            clock.shift(dt.timedelta(seconds=61))
+        for pump in workers:
+            pump.close()
+    times = sorted(OutgoingMail.objects.exclude(sent_at=None).values_list("sent_at", flat=True))
+    assert len(smtp_server.wait_for(len(times))) == len(times)
+    hour = dt.timedelta(hours=1)
+    busiest = max(sum(1 for t in times if end - hour < t <= end) for end in times)
+    assert busiest <= 100  # whichever rolling hour one looks at
+    assert busiest >= 90  # and the cap is used, not starved
+    # 188 simulated minutes hold four starts of an hour: at most 4 × 100, and not starved.
+    assert 300 <= len(times) <= 400
+
+
+def test_a_worker_told_to_stop_hands_back_the_rest_of_its_batch(by_workers, smtp_server):
+    queue(5)
+    pump = Pump()
+    asked = []
+
+    def stopping():
+        asked.append(True)
+        return len(asked) > 2  # stop after two mails
+
+    assert pump.run_once(stopping) == 2
+    pump.close()
+    assert smtp_server.wait_for(2)
+    rest = OutgoingMail.objects.exclude(status=MailStatus.SENT)
+    assert rest.count() == 3
+    assert {m.attempts for m in rest} == {0}  # a try not made is not counted
+    assert all(m.lease_expires_at <= timezone.now() for m in rest)  # any worker may take them
+    other = Pump()
+    assert other.run_once() == 3
+    other.close()
+    assert len(smtp_server.wait_for(5)) == 5
+
+
+def test_a_slow_batch_renews_its_lease_so_no_other_worker_takes_its_mails(
+    by_workers, smtp_server, settings
+):
+    settings.EMAIL_TIMEOUT = 1
+    settings.EMAIL_DATA_TIMEOUT = 1  # the longest send: 6 s
+    settings.MAIL_LEASE = 10
+    queue(3)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        other = Pump()
+        taken = []
+
+        def slow_relay():
+            clock.shift(dt.timedelta(seconds=5))  # each mail seems to take 5 s
+            taken.append(other.run_once())  # another worker looks for mail meanwhile
+            return False
+
+        pump = Pump()
+        assert pump.run_once(slow_relay) == 3
+        pump.close()
+        other.close()
+    assert taken == [0, 0, 0]  # at 5, 10 and 15 s: the lease was renewed in time
+    assert [m["Subject"] for m in smtp_server.wait_for(3)] == [f"invitation {i}" for i in range(3)]
+    assert set(OutgoingMail.objects.values_list("status", "attempts")) == {(MailStatus.SENT, 1)}
+
+
+def test_mails_another_worker_took_over_are_left_to_it(by_workers, smtp_server, settings):
+    settings.EMAIL_TIMEOUT = 1
+    settings.EMAIL_DATA_TIMEOUT = 1
+    settings.MAIL_LEASE = 10
+    queue(3)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        other = Pump()
+        taken = []
+
+        def frozen_worker():
+            if not taken:
+                clock.shift(dt.timedelta(seconds=11))  # this worker stalled past its lease
+                taken.append(other.run_once())  # so another one took the batch over
+            return False
+
+        pump = Pump()
+        assert pump.run_once(frozen_worker) == 0
+        pump.close()
+        other.close()
+    assert taken == [3]
+    assert len(smtp_server.wait_for(3)) == 3
+    assert set(OutgoingMail.objects.values_list("status", "attempts")) == {(MailStatus.SENT, 2)}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_the_claim_walks_the_index_of_unsent_mail_whatever_the_table_holds(by_workers):
+    """A backfill's size: 100,000 mails waiting behind 100,000 sent, statistics fresh."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'INSERT INTO mail_outgoingmail (kind, "to", subject, text_body, html_body,'
+            " related_key, status, priority, attempts, last_error, created_at)"
+            " SELECT 'invitation', 'a@exemple.test', 's', '', '', '',"
+            " CASE WHEN n % 2 = 0 THEN 'sent' ELSE 'pending' END, 10, 0, '', now()"
+            " FROM generate_series(1, 200000) AS n"
+        )
+        cursor.execute("ANALYZE mail_outgoingmail")
+    with transaction.atomic():
+        plan = claim_query(timezone.now(), 200).explain()
+    assert "mail_unsent_idx" in plan
+    assert "Sort" not in plan  # read in order, stopped at the batch's size

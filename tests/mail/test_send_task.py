@@ -25,7 +25,7 @@ def signals():
     received: list[tuple[str, OutgoingMail]] = []
 
     def on(name):
-        return lambda sender, mail, **kwargs: received.append((name, mail))
+        return lambda sender, mails, **kwargs: received.extend((name, mail) for mail in mails)
 
     receivers = {
         mail_sent: on("sent"),
@@ -132,7 +132,7 @@ def test_a_refused_connection_is_temporary(settings, queued, signals):
 
 
 def test_a_failing_receiver_does_not_make_a_sent_mail_retry(smtp_server, queued):
-    def broken(sender, mail, **kwargs):
+    def broken(sender, mails, **kwargs):
         raise RuntimeError("bug in a receiver")
 
     mail_sent.connect(broken)

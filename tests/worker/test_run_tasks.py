@@ -8,8 +8,12 @@ from django.core.management.base import CommandError
 from django_tasks_db.models import DBTaskResult
 
 from insigne.mail.models import MailStatus
-from insigne.mail.services import queue_mail
-from insigne.worker.management.commands.run_tasks import DailyRun, reclaim_abandoned_tasks
+from insigne.mail.services import queue_mail, requeue_overdue_mail
+from insigne.worker.management.commands.run_tasks import (
+    DailyRun,
+    mails_with_live_tasks,
+    reclaim_abandoned_tasks,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -116,3 +120,33 @@ def test_task_rows_a_dead_worker_left_running_are_run_again(database_tasks, time
     queued.refresh_from_db()
     assert (queued.status, queued.attempts, queued.text_body) == (MailStatus.SENT, 2, "")
     assert len(django_mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_never_queues_again_a_mail_whose_task_still_waits(database_tasks, time_machine):
+    """A backlog longer than the sweep's patience: its tasks exist, nothing is added."""
+    t0 = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.UTC)
+    time_machine.move_to(t0, tick=False)
+    mails = [
+        queue_mail(kind="invitation", to=f"v{n}@exemple.test", subject="Invitation", text="…")
+        for n in range(4)
+    ]
+    waiting, running, lost, done = (mail.pk for mail in mails)
+    tasks = {row.args_kwargs["args"][0]: row for row in DBTaskResult.objects.all()}
+    DBTaskResult.objects.filter(pk=tasks[running].pk).update(status="RUNNING")
+    DBTaskResult.objects.filter(pk=tasks[lost].pk).delete()  # the queue lost it
+    DBTaskResult.objects.filter(pk=tasks[done].pk).update(status="FAILED")  # ended, mail unsent
+    time_machine.move_to(t0 + dt.timedelta(minutes=11), tick=False)
+
+    assert mails_with_live_tasks([waiting, running, lost, done]) == {waiting, running}
+    assert requeue_overdue_mail(mails_with_live_tasks) == 2
+    args = sorted(row.args_kwargs["args"][0] for row in DBTaskResult.objects.filter(status="READY"))
+    assert args == sorted([waiting, lost, done])  # one task each: no twin for the waiting one
+    assert requeue_overdue_mail(mails_with_live_tasks) == 0  # and a second sweep adds nothing
+
+    call_command("run_tasks", "--burst")
+    assert sorted(m.to[0] for m in django_mail.outbox) == [
+        "v0@exemple.test",
+        "v2@exemple.test",
+        "v3@exemple.test",
+    ]

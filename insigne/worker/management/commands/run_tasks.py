@@ -4,7 +4,8 @@ Wraps django-tasks-db's ``Worker`` (rows claimed with ``SELECT … FOR UPDATE SK
 LOCKED``, so several workers can share one database). Between two polls it:
 
 * queues again the mails whose task was lost or whose sender died
-  (``requeue_overdue_mail``), and puts back in the queue the task rows a dead
+  (``requeue_overdue_mail``; never one whose task still waits in the queue,
+  ``mails_with_live_tasks``), and puts back in the queue the task rows a dead
   worker left running (``reclaim_abandoned_tasks``);
 * sends the staff their daily summary of given-up mail (one worker does);
 * ticks the running backfill campaigns (``insigne.programme.campaigns.tick``):
@@ -41,6 +42,7 @@ from django_tasks_db.models import DBTaskResult
 
 from insigne.mail.pump import Pump
 from insigne.mail.services import requeue_overdue_mail, send_daily_summary
+from insigne.mail.tasks import COMMANDS_PER_SEND, longest_send, send_outgoing_mail
 from insigne.programme import campaigns
 
 logger = logging.getLogger(__name__)
@@ -48,8 +50,6 @@ logger = logging.getLogger(__name__)
 SWEEP_EVERY = 300.0  # seconds between two looks for lost mail tasks (at most)
 RETRY_FAILED_DAILY_RUN_AFTER = 600.0
 MAX_PAUSE = 60.0  # longest wait between two tries of a failing pass
-# SMTP commands of one send, each bounded by EMAIL_TIMEOUT: connect, EHLO, MAIL, RCPT, DATA.
-COMMANDS_PER_SEND = 5
 
 
 class DailyRun:
@@ -82,11 +82,11 @@ def check_configuration() -> None:
         raise CommandError("MAIL_RETRY_DELAYS : une liste de secondes positives est attendue.")
     if settings.MAIL_GIVE_UP_AFTER < 0:
         raise CommandError("MAIL_GIVE_UP_AFTER : un nombre de secondes positif est attendu.")
-    longest_send = COMMANDS_PER_SEND * settings.EMAIL_TIMEOUT + settings.EMAIL_DATA_TIMEOUT
-    if longest_send >= settings.MAIL_LEASE:
+    longest = int(longest_send().total_seconds())
+    if longest >= settings.MAIL_LEASE:
         raise CommandError(
             f"MAIL_LEASE ({settings.MAIL_LEASE} s) doit dépasser la durée maximale d'un envoi "
-            f"({COMMANDS_PER_SEND} × EMAIL_TIMEOUT + EMAIL_DATA_TIMEOUT = {longest_send} s) : "
+            f"({COMMANDS_PER_SEND} × EMAIL_TIMEOUT + EMAIL_DATA_TIMEOUT = {longest} s) : "
             "sinon un courriel en cours d'envoi serait repris par un autre worker."
         )
 
@@ -106,6 +106,20 @@ def reclaim_abandoned_tasks() -> int:
     if reclaimed:
         logger.warning("%d task rows of a dead worker queued again", reclaimed)
     return reclaimed
+
+
+def mails_with_live_tasks(mail_ids: list[int]) -> set[int]:
+    """Which of these mails still have a sending task waiting or running in the queue.
+
+    The lost-mail sweep skips them: a mail waiting behind a long backlog has not
+    lost its task, and queuing it again would only add a task that sends nothing.
+    """
+    rows = DBTaskResult.objects.filter(
+        task_path=send_outgoing_mail.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        args_kwargs__args__0__in=mail_ids,
+    )
+    return {args["args"][0] for args in rows.values_list("args_kwargs", flat=True)}
 
 
 def send_invitations() -> None:
@@ -196,7 +210,7 @@ class Command(BaseCommand):
                     daily.run_if_due()
                 if time.monotonic() - last_sweep >= sweep_every:
                     reclaim_abandoned_tasks()
-                    requeue_overdue_mail()
+                    requeue_overdue_mail(mails_with_live_tasks)
                     last_sweep = time.monotonic()
                 invited = campaigns.tick()
                 worker.run()
