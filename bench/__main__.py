@@ -1,13 +1,15 @@
 """``python -m bench``: timings of the credential core, one process, one core.
 
 Each entry of ``BENCHES`` is a function returning rows ``(label, value, unit)``;
-other parts (e.g. baking) append theirs to the list.
+other parts (e.g. baking) append theirs to the list. ``python -m bench NAME…``
+runs only the named scenarios of ``SCENARIOS`` (e.g. ``pages``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +23,7 @@ from django.core.management import call_command  # noqa: E402
 
 from bench.baking import BENCHES as BAKING_BENCHES  # noqa: E402
 from bench.missions import bench_missions_import  # noqa: E402
+from bench.pages import bench_pages  # noqa: E402
 from bench.sending import bench_sending  # noqa: E402
 from insigne.openbadges import baking, images, proof  # noqa: E402
 from insigne.openbadges.issuance import dumps, issue, verify_ob3  # noqa: E402
@@ -133,12 +136,18 @@ BENCHES: list[Callable[[], list[Row]]] = [
     *BAKING_BENCHES,
     bench_missions_import,
     bench_sending,
+    bench_pages,
 ]
+# Scenarios that can be run alone: ``python -m bench pages``.
+SCENARIOS: dict[str, Callable[[], list[Row]]] = {"pages": bench_pages}
 
 
 def main() -> None:
     started = time.perf_counter()
-    for bench in BENCHES:
+    unknown = [name for name in sys.argv[1:] if name not in SCENARIOS]
+    if unknown:
+        sys.exit(f"unknown scenario(s): {', '.join(unknown)}; known: {', '.join(SCENARIOS)}")
+    for bench in [SCENARIOS[name] for name in sys.argv[1:]] or BENCHES:
         for label, value, unit in bench():
             print(f"{label:<58} {value:>12,.1f} {unit}")
     print(json.dumps({"total_seconds": round(time.perf_counter() - started, 1)}))

@@ -61,5 +61,7 @@ def conditional(
     if response is None:
         response = build()
     response["ETag"] = tag
+    if "Cache-Control" in response:
+        del response["Cache-Control"]  # patching keeps the smaller max-age: this one rules
     patch_cache_control(response, **lifetime)
     return response

@@ -38,7 +38,8 @@ from insigne.verifier.stored import KEPT, stored_verdict, verdict_key
 
 JSON_TYPES = ("application/ld+json", "application/json", "application/vc")
 TEMPLATE = "verifier/badge.html"
-PAGES = PageCache()
+# About 25 kB a page: 512 pages are some 12 MB per web process.
+PAGES = PageCache(size=512)
 
 
 def _rows() -> QuerySet[Credential]:
