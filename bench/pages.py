@@ -14,7 +14,9 @@ the client's share is taken from what the server could have served.
 Before the timed runs, each URL is fetched a few times untimed, so that every
 worker process has seen each badge once (its first view verifies the credential,
 keeps the verdict and renders the page); that first pass is reported on its own
-row. Everything stays on this machine and stops by itself.
+row. The last row of each endpoint divides the machine's cores by the CPU time
+of one request (server and client): what an otherwise idle machine would serve,
+derived, not measured. Everything stays on this machine and stops by itself.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ WORKERS = 2
 THREADS = 4
 START_TIMEOUT = 60.0
 SITE_URL = "https://badges.example.test"
+CORES = os.cpu_count() or 1
 
 _SEED = """
 import django; django.setup()
@@ -276,6 +279,13 @@ def bench_pages() -> list[tuple[str, float, str]]:
                 (f"{label}: p99", _percentile(latencies, 0.99) * 1000, "ms"),
                 (f"{label}: server CPU per request", server / count * 1000, "ms"),
                 (f"{label}: client CPU per request", client / count * 1000, "ms"),
+                # What the machine's cores would serve at that CPU cost, client included
+                # (derived, not measured: on a busy machine the wall rate above is lower).
+                (
+                    f"{label}: {CORES} cores / CPU per request",
+                    CORES * count / (server + client),
+                    "req/s",
+                ),
             ]
     finally:
         process.terminate()

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_safe
 from insigne.badges import holders
 from insigne.badges.keys import issuer_keys
 from insigne.badges.models import BadgeClass, Credential
-from insigne.badges.presenter import IMAGE_FIELDS, medal
+from insigne.badges.presenter import medal
 from insigne.badges.records import achievement_facts, issuer_facts
 from insigne.openbadges import baking, ob2
 from insigne.platform import httpcache
@@ -59,14 +59,17 @@ def _gone(credential: Credential) -> HttpResponse:
     return _public(response, SHORT_CACHE)
 
 
-def _credential(public_id: str) -> Credential:
-    rows = Credential.objects.select_related("badge_class").defer(*IMAGE_FIELDS)
+def _credential(public_id: str, *fields: str) -> Credential:
+    """The credential with ``fields`` only (building a query costs more than running it)."""
+    rows = Credential.objects.only("public_id", "revoked_at", "revocation_reason", *fields)
+    if any(name.startswith("badge_class__") for name in fields):
+        rows = rows.select_related("badge_class")
     return get_object_or_404(rows, public_id=public_id)
 
 
 @require_safe
 def assertion(request: HttpRequest, public_id: str) -> HttpResponse:
-    credential = _credential(public_id)
+    credential = _credential(public_id, "ob2_json")
     if credential.revoked_at is not None:
         return _gone(credential)
 
@@ -80,7 +83,7 @@ def assertion(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_safe
 def baked_png(request: HttpRequest, public_id: str) -> HttpResponse:
-    credential = _credential(public_id)
+    credential = _credential(public_id, "visibility", "ob2_json", "badge_class__image_digest")
     if not holders.can_see(request, credential):
         raise Http404  # a hidden badge's image (it shows the name); the assertion stays
     if credential.revoked_at is not None:

@@ -43,14 +43,37 @@ PAGES = PageCache(size=512)
 
 
 def _rows() -> QuerySet[Credential]:
-    """One query per view: the credential and its badge class, images left out."""
+    """The credential and its badge class, images left out."""
     return Credential.objects.select_related("badge_class").defer(*badges.IMAGE_FIELDS)
 
 
+# What each view reads of the row (building a query costs more than running it):
+# the page's state alone first, the whole row only to render it.
+PAGE_FIELDS = (
+    "revoked_at",
+    "revocation_reason",
+    "replaced_by",
+    "verdict_key",
+    "badge_class__name",
+    "badge_class__slug",
+)
+BAKED_FIELDS = ("ob3_json", "badge_class__image_digest")
+
+
 def _credential(
-    request: HttpRequest, public_id: str, queryset: QuerySet[Credential] | None = None
+    request: HttpRequest,
+    public_id: str,
+    fields: tuple[str, ...] = (),
+    queryset: QuerySet[Credential] | None = None,
 ) -> Credential:
-    credential = get_object_or_404(_rows() if queryset is None else queryset, public_id=public_id)
+    """The credential ``public_id`` if this visitor may see it; only ``fields`` when given."""
+    if queryset is None:
+        queryset = _rows()
+        if fields:
+            queryset = Credential.objects.only("public_id", "visibility", *fields)
+        if any(name.startswith("badge_class__") for name in fields):
+            queryset = queryset.select_related("badge_class")
+    credential = get_object_or_404(queryset, public_id=public_id)
     if not holders.can_see(request, credential):
         raise Http404
     return credential
@@ -93,7 +116,7 @@ def _visitor_page(request: HttpRequest, credential: Credential) -> HttpResponse:
     )
     page = PAGES.get(key)
     if page is None:
-        context = _page_context(request, credential, is_holder=False)
+        context = _page_context(request, _rows().get(pk=credential.pk), is_holder=False)
         page = PAGES.render(request, TEMPLATE, context)
         if context["verdict"].status in KEPT:  # an unkept verdict is verified on every view
             PAGES.put(key, page)
@@ -102,9 +125,9 @@ def _visitor_page(request: HttpRequest, credential: Credential) -> HttpResponse:
 
 @require_GET
 def badge(request: HttpRequest, public_id: str) -> HttpResponse:
-    credential = _credential(request, public_id)
     accept = request.headers.get("Accept", "")
     if any(kind in accept for kind in JSON_TYPES) and "text/html" not in accept:
+        credential = _credential(request, public_id, ("ob3_json",))
         # The credential id is this URL: machines asking for JSON get the signed bytes.
         content, content_type = credential.ob3_json, "application/ld+json"
         etag = httpcache.digest(content_type, content)
@@ -113,10 +136,12 @@ def badge(request: HttpRequest, public_id: str) -> HttpResponse:
         )
         response["Vary"] = "Accept"
         return _noindex(response)
+    credential = _credential(request, public_id, PAGE_FIELDS)
     is_holder = holders.is_holder(request, credential)
     if not is_holder and sessionless(request):
         response = _visitor_page(request, credential)
     else:
+        credential = _rows().get(pk=credential.pk)
         response = render(request, TEMPLATE, _page_context(request, credential, is_holder))
     response["Vary"] = "Accept"
     if is_holder or credential.visibility != Visibility.PUBLIC:
@@ -172,14 +197,14 @@ def _baked(
 
 @require_GET
 def badge_png(request: HttpRequest, public_id: str) -> HttpResponse:
-    credential = _credential(request, public_id)
+    credential = _credential(request, public_id, BAKED_FIELDS)
     filename = "open-badge-service-civique.png"
     return _baked(request, credential, "image/png", filename, badges.baked_png)
 
 
 @require_GET
 def badge_svg(request: HttpRequest, public_id: str) -> HttpResponse:
-    credential = _credential(request, public_id)
+    credential = _credential(request, public_id, BAKED_FIELDS)
     filename = "open-badge-service-civique.svg"
     return _baked(request, credential, "image/svg+xml", filename, badges.baked_svg)
 
@@ -194,7 +219,8 @@ def badge_qr(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_GET
 def badge_pdf(request: HttpRequest, public_id: str, language: str) -> HttpResponse:
-    credential = _credential(request, public_id, Credential.objects.select_related("badge_class"))
+    queryset = Credential.objects.select_related("badge_class")
+    credential = _credential(request, public_id, queryset=queryset)
     if language not in LANGUAGES:
         raise Http404
     response = HttpResponse(attestation_pdf(credential, language), content_type="application/pdf")
@@ -217,14 +243,14 @@ def achievement_image(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def badge_ob3_json(request: HttpRequest, public_id: str) -> HttpResponse:
-    credential = _credential(request, public_id)
+    credential = _credential(request, public_id, ("ob3_json",))
     filename = f"open-badge-{public_id}.json"
     return _file(request, credential, credential.ob3_json, "application/ld+json", filename)
 
 
 @require_GET
 def badge_ob3_jwt(request: HttpRequest, public_id: str) -> HttpResponse:
-    credential = _credential(request, public_id)
+    credential = _credential(request, public_id, ("ob3_jwt",))
     filename = f"open-badge-{public_id}.jwt"
     return _file(request, credential, credential.ob3_jwt, "application/vc+jwt", filename)
 
