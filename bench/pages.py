@@ -247,7 +247,8 @@ def bench_pages() -> list[tuple[str, float, str]]:
     _run(env, "manage.py", "createcachetable")
     _run(env, "-c", _SEED.format(count=CREDENTIALS, revoked_every=REVOKED_EVERY))
     ids = [f"bench{n:027d}" for n in range(CREDENTIALS)]
-    process, port = _start(env, Path(folder) / "gunicorn.log")
+    log = Path(folder) / "gunicorn.log"
+    process, port = _start(env, log)
     rows: list[tuple[str, float, str]] = []
     try:
         endpoints = _endpoints(ids)
@@ -287,6 +288,9 @@ def bench_pages() -> list[tuple[str, float, str]]:
                     "req/s",
                 ),
             ]
+    except RuntimeError:
+        print(log.read_text()[-4000:], file=sys.stderr)  # the server's side of a failed answer
+        raise
     finally:
         process.terminate()
         try:

@@ -18,6 +18,9 @@ Changing what the verifier checks means bumping ``VERSION``.
 from __future__ import annotations
 
 import hashlib
+import logging
+
+from django.db import DatabaseError, transaction
 
 from insigne.badges.keys import issuer_keys_digest
 from insigne.badges.models import Credential
@@ -26,6 +29,7 @@ from insigne.verifier.verify import verify
 
 VERSION = "1"
 KEPT = frozenset({"valid", "revoked", "replaced"})
+logger = logging.getLogger(__name__)
 
 
 def verdict_key(credential: Credential) -> str:
@@ -51,6 +55,13 @@ def stored_verdict(credential: Credential) -> Verdict:
         data = to_stored(verdict)
         # Only this row's two columns: a concurrent revocation is never overwritten,
         # and the next view, reading the revoked row, finds a key that no longer matches.
-        Credential.objects.filter(pk=credential.pk).update(verdict=data, verdict_key=key)
-        credential.verdict, credential.verdict_key = data, key
+        # Keeping it is an optimisation: a database too busy to take it fails no page.
+        try:
+            with transaction.atomic():
+                rows = Credential.objects.filter(pk=credential.pk)
+                rows.update(verdict=data, verdict_key=key)
+        except DatabaseError as error:
+            logger.warning("verdict of credential %s not kept: %s", credential.pk, error)
+        else:
+            credential.verdict, credential.verdict_key = data, key
     return verdict
