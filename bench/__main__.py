@@ -3,7 +3,8 @@
 Each entry of ``BENCHES`` is a function returning rows ``(label, value, unit)``;
 other parts (e.g. baking) append theirs to the list. ``python -m bench NAME…``
 runs only the entries whose function name contains one of the names, e.g.
-``python -m bench sending`` (the mail rows), ``python -m bench claims``, or
+``python -m bench sending`` (the mail rows), ``python -m bench claims``,
+``python -m bench pages``, or
 ``python -m bench backfill`` with ``BACKFILL_SIZE=900000``.
 """
 
@@ -27,6 +28,7 @@ from bench.backfill import bench_backfill  # noqa: E402
 from bench.baking import BENCHES as BAKING_BENCHES  # noqa: E402
 from bench.claims_burst import bench_claims_burst  # noqa: E402
 from bench.missions import bench_missions_import  # noqa: E402
+from bench.pages import bench_pages  # noqa: E402
 from bench.sending import bench_sending  # noqa: E402
 from insigne.openbadges import baking, images, proof  # noqa: E402
 from insigne.openbadges.issuance import dumps, issue, verify_ob3  # noqa: E402
@@ -141,6 +143,7 @@ BENCHES: list[Callable[[], list[Row]]] = [
     bench_sending,
     bench_backfill,
     bench_claims_burst,
+    bench_pages,
 ]
 
 

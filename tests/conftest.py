@@ -10,6 +10,16 @@ from tests.personas import make_badge_class, make_mission
 pytest_plugins = ["tests.smtp"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Each test's badges are new, even when they reuse a public id: no page kept from another."""
+    from insigne.verifier.badge_pages import PAGES
+
+    PAGES.clear()
+    yield
+    PAGES.clear()
+
+
 @pytest.fixture
 def badge_class(db):
     return make_badge_class()

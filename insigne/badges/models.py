@@ -7,6 +7,8 @@ serve those stored texts, and baked images are made from them on request.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +26,9 @@ class BadgeClass(models.Model):
     competencies = models.JSONField(_("compétences"), default=list)
     image = models.BinaryField(_("image PNG"))
     image_svg = models.TextField(_("image SVG"), blank=True)
+    # SHA-256 of both images, set on every save: pages name the images by it (ETag,
+    # in-memory copy) and read the blob itself only when it changed.
+    image_digest = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -32,6 +37,22 @@ class BadgeClass(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.image_digest = image_digest(bytes(self.image), self.image_svg)
+        update_fields = kwargs.get("update_fields")
+        if isinstance(update_fields, list | tuple | set | frozenset) and (
+            {"image", "image_svg"} & set(update_fields)
+        ):
+            kwargs["update_fields"] = {*update_fields, "image_digest"}
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def image_digest(png: bytes, svg: str) -> str:
+    digest = hashlib.sha256(png)
+    digest.update(b"\0")
+    digest.update(svg.encode("utf-8"))
+    return digest.hexdigest()
 
 
 class Visibility(models.TextChoices):
@@ -69,10 +90,23 @@ class Credential(models.Model):
     visibility = models.CharField(
         _("visibilité de la page"), max_length=8, choices=Visibility, default=Visibility.LINK
     )
+    # The verifier's verdict on the signed bytes, kept since they never change
+    # (``insigne.verifier.stored``): ``verdict_key`` names what it was computed
+    # from (issuer keys, revocation, replacement); any change makes it stale.
+    verdict = models.JSONField(null=True, blank=True, editable=False)
+    verdict_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("badge émis")
         verbose_name_plural = _("badges émis")
+        indexes = [
+            # The status list and the OB 2.0 revocation list read the revoked only.
+            models.Index(
+                fields=["revoked_at", "status_index"],
+                condition=models.Q(revoked_at__isnull=False),
+                name="credential_revoked",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Badge {self.public_id}"

@@ -5,6 +5,10 @@ answers 410 Gone with its reason, which is how OB 2.0 hosted verification
 learns of a revocation. The other documents are built on request from the
 badge class row, the issuer settings and the issuer keys. Verifiers often fetch
 from another origin (a backpack in a browser), hence the open CORS header.
+
+The assertion and the baked image carry an ``ETag`` (their bytes, or what they
+are made of) and answer a conditional ``GET`` with 304; both keep the short
+lifetime, since a revocation turns them into 410 (``insigne.platform.httpcache``).
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from django.views.decorators.http import require_safe
 from insigne.badges import holders
 from insigne.badges.keys import issuer_keys
 from insigne.badges.models import BadgeClass, Credential
+from insigne.badges.presenter import medal
 from insigne.badges.records import achievement_facts, issuer_facts
 from insigne.openbadges import baking, ob2
+from insigne.platform import httpcache
 
 JSON_LD = "application/ld+json"
 # Short for what revocation changes (assertions, the list), longer for the rest.
@@ -31,10 +37,14 @@ SHORT_CACHE = 300
 LONG_CACHE = 3600
 
 
-def _public(response: HttpResponse, max_age: int) -> HttpResponse:
-    patch_cache_control(response, public=True, max_age=max_age)
+def _cors(response: HttpResponse) -> HttpResponse:
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def _public(response: HttpResponse, max_age: int) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=max_age)
+    return _cors(response)
 
 
 def _json_ld(document: dict[str, Any], max_age: int = LONG_CACHE) -> HttpResponse:
@@ -51,34 +61,47 @@ def _gone(credential: Credential) -> HttpResponse:
     return _public(response, SHORT_CACHE)
 
 
-def _credential(public_id: str) -> Credential:
-    return get_object_or_404(Credential.objects.select_related("badge_class"), public_id=public_id)
+def _credential(public_id: str, *fields: str) -> Credential:
+    """The credential with ``fields`` only (building a query costs more than running it)."""
+    rows = Credential.objects.only("public_id", "revoked_at", "revocation_reason", *fields)
+    if any(name.startswith("badge_class__") for name in fields):
+        rows = rows.select_related("badge_class")
+    return get_object_or_404(rows, public_id=public_id)
 
 
 @require_safe
 def assertion(request: HttpRequest, public_id: str) -> HttpResponse:
-    credential = _credential(public_id)
+    credential = _credential(public_id, "ob2_json")
     if credential.revoked_at is not None:
         return _gone(credential)
-    # Bytes served are the bytes stored at issuance.
-    response = HttpResponse(credential.ob2_json.encode("utf-8"), content_type=JSON_LD)
-    return _public(response, SHORT_CACHE)
+
+    def response() -> HttpResponse:
+        # Bytes served are the bytes stored at issuance.
+        return HttpResponse(credential.ob2_json.encode("utf-8"), content_type=JSON_LD)
+
+    etag = httpcache.digest(JSON_LD, credential.ob2_json)
+    return _cors(httpcache.conditional(request, etag, httpcache.SHORT, response))
 
 
 @require_safe
 def baked_png(request: HttpRequest, public_id: str) -> HttpResponse:
-    credential = _credential(public_id)
+    credential = _credential(public_id, "visibility", "ob2_json", "badge_class__image_digest")
     if not holders.can_see(request, credential):
         raise Http404  # a hidden badge's image (it shows the name); the assertion stays
     if credential.revoked_at is not None:
         return _gone(credential)
-    png = baking.bake_png(
-        bytes(credential.badge_class.image), baking.OB2_KEYWORD, credential.ob2_json
-    )
-    response = HttpResponse(png, content_type="image/png")
-    response["Content-Disposition"] = 'inline; filename="open-badge-service-civique-ob2.png"'
-    response["X-Robots-Tag"] = "noindex"
-    return _public(response, SHORT_CACHE)
+
+    def response() -> HttpResponse:
+        png = medal(credential.badge_class)[0]
+        baked = baking.bake_png(png, baking.OB2_KEYWORD, credential.ob2_json)
+        response = HttpResponse(baked, content_type="image/png")
+        response["Content-Disposition"] = 'inline; filename="open-badge-service-civique-ob2.png"'
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    etag = httpcache.digest("image/png", credential.ob2_json, credential.badge_class.image_digest)
+    lifetime = httpcache.PRIVATE if credential.visibility == "hidden" else httpcache.SHORT
+    return _cors(httpcache.conditional(request, etag, lifetime, response))
 
 
 @require_safe

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -139,16 +140,45 @@ def linkedin_url(credential: Credential) -> str:
     return "https://www.linkedin.com/profile/add?" + urlencode(query)
 
 
+# The medals of this process, by badge class and image digest: a page reads the
+# digest with its row and the image blob only the first time (or after an edit).
+_MEDALS: dict[tuple[int, str], tuple[bytes, str]] = {}
+_MEDALS_LOCK = threading.Lock()
+MAX_MEDALS = 32
+IMAGE_FIELDS = ("badge_class__image", "badge_class__image_svg")
+
+
+def medal(badge_class: BadgeClass) -> tuple[bytes, str]:
+    """The PNG and SVG of ``badge_class``; the row may have been read without them
+    (``.defer(*IMAGE_FIELDS)``): they come from memory, or once from the database."""
+    key = (badge_class.pk, badge_class.image_digest)
+    found = _MEDALS.get(key)
+    if found is None:
+        deferred = badge_class.get_deferred_fields()
+        if {"image", "image_svg"} & deferred:
+            rows = BadgeClass.objects.filter(pk=badge_class.pk).values_list("image", "image_svg")
+            png, svg = rows.get()
+            found = (bytes(png), svg)
+        else:
+            found = (bytes(badge_class.image), badge_class.image_svg)
+        with _MEDALS_LOCK:
+            if len(_MEDALS) >= MAX_MEDALS:
+                _MEDALS.clear()
+            _MEDALS[key] = found
+    return found
+
+
 def baked_png(credential: Credential) -> bytes:
     """The badge class image with the signed OB 3.0 credential baked in."""
-    return bake_png(bytes(credential.badge_class.image), "openbadgecredential", credential.ob3_json)
+    return bake_png(medal(credential.badge_class)[0], "openbadgecredential", credential.ob3_json)
 
 
 def badge_svg(credential: Credential) -> str:
     """The badge class SVG, or its PNG wrapped in an SVG when the class has no SVG."""
-    if credential.badge_class.image_svg:
-        return credential.badge_class.image_svg
-    encoded = base64.b64encode(bytes(credential.badge_class.image)).decode("ascii")
+    png, svg = medal(credential.badge_class)
+    if svg:
+        return svg
+    encoded = base64.b64encode(png).decode("ascii")
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400">'
         f'<image width="400" height="400" href="data:image/png;base64,{encoded}"/></svg>'

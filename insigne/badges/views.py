@@ -2,21 +2,30 @@
 
 All public, and read by verifiers that run in a browser on another origin: each
 answer allows any origin (``Access-Control-Allow-Origin: *``, no credentials).
+
+Each answer carries an ``ETag`` and answers a conditional ``GET`` with 304
+(``insigne.platform.httpcache``). The signed status list is built once per
+process for each set of revoked badges, list size, keys and form (JSON or
+VC-JWT), and served from memory until a revocation changes the set: two
+indexed queries per request (the partial index ``credential_revoked`` and the
+highest index given out), no signature.
 """
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from insigne.badges.keys import issuer_keys
+from insigne.badges.keys import issuer_keys, issuer_keys_digest
 from insigne.badges.models import Credential
 from insigne.openbadges import proof
 from insigne.openbadges.jose import vcjwt
@@ -27,8 +36,10 @@ from insigne.openbadges.statuslist import (
     build_status_list_credential,
     encode_status_list,
 )
+from insigne.platform import httpcache
 
-_JSON = {"ensure_ascii": False}
+_LOCK = threading.Lock()
+_STATUS_LIST: dict[str, bytes] = {}  # the latest signed list of each form, by its etag
 
 
 def _public(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
@@ -41,26 +52,37 @@ def _public(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpReques
     return wrapped
 
 
+def _json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def _keys_document(
+    request: HttpRequest, name: str, build: Any, content_type: str = "application/json"
+) -> HttpResponse:
+    def response() -> HttpResponse:
+        return HttpResponse(_json(build(issuer_keys())), content_type=content_type)
+
+    etag = httpcache.digest(name, issuer_keys_digest())
+    return httpcache.conditional(request, etag, httpcache.KEYS, response)
+
+
 @_public
 @require_GET
-@cache_control(public=True, max_age=3600)
 def did_json(request: HttpRequest) -> HttpResponse:
-    return JsonResponse(did_document(issuer_keys()), json_dumps_params=_JSON)
+    return _keys_document(request, "did.json", did_document)
 
 
 @_public
 @require_GET
-@cache_control(public=True, max_age=3600)
 def jwks_json(request: HttpRequest) -> HttpResponse:
-    return JsonResponse(jwks(issuer_keys()), json_dumps_params=_JSON)
+    return _keys_document(request, "jwks.json", jwks)
 
 
 @_public
 @require_GET
-@cache_control(public=True, max_age=3600)
 def controller_json(request: HttpRequest) -> HttpResponse:
     """The issuer keys at an HTTPS URL, as a W3C controller document (CID 1.0)."""
-    return JsonResponse(controller_document(issuer_keys()), json_dumps_params=_JSON)
+    return _keys_document(request, "controller.json", controller_document)
 
 
 # What the status list answers, by the client's Accept header. JSON-LD first, so that
@@ -83,12 +105,21 @@ def _wants_jwt(request: HttpRequest) -> bool:
     return request.get_preferred_type([*JSON_TYPES, *JWT_TYPES]) in JWT_TYPES
 
 
+def _signed_status_list(revoked: list[int], size: int, as_jwt: bool) -> bytes:
+    keys = issuer_keys()
+    now = format_datetime(timezone.now())
+    unsigned = build_status_list_credential(keys.site_url, encode_status_list(revoked, size), now)
+    key = keys.active
+    if as_jwt:
+        return vcjwt.sign(unsigned, key.private_key, keys.jwt_kid).encode("ascii")
+    return _json(proof.sign(unsigned, key.private_key, keys.verification_method, now))
+
+
 @_public
 @require_GET
-@cache_control(public=True, max_age=300)
 @vary_on_headers("Accept")
 def status_list(request: HttpRequest) -> HttpResponse:
-    """The signed revocation list, rebuilt on each request (two indexed queries, one signature).
+    """The signed revocation list: signed again only when what it says or the keys change.
 
     One credential, two securings at the one address the badges name: the JSON with an
     ``eddsa-rdfc-2022`` proof, or the same credential as a VC-JWT (``application/vc+jwt``,
@@ -97,17 +128,28 @@ def status_list(request: HttpRequest) -> HttpResponse:
     index (``REISSUE_INDEX_BASE`` and up) lies beyond the minimum size, and a
     verifier must find its bit there, unset.
     """
-    revoked = Credential.objects.filter(revoked_at__isnull=False).values_list(
-        "status_index", flat=True
+    revoked = list(
+        Credential.objects.filter(revoked_at__isnull=False)
+        .order_by("status_index")
+        .values_list("status_index", flat=True)
     )
     highest = Credential.objects.aggregate(top=Max("status_index"))["top"] or 0
     size = max(MINIMUM_BITS, (highest // 8 + 1) * 8)
-    keys = issuer_keys()
-    now = format_datetime(timezone.now())
-    unsigned = build_status_list_credential(keys.site_url, encode_status_list(revoked, size), now)
-    key = keys.active
-    if _wants_jwt(request):
-        token = vcjwt.sign(unsigned, key.private_key, keys.jwt_kid)
-        return HttpResponse(token.encode("ascii"), content_type="application/vc+jwt")
-    signed = proof.sign(unsigned, key.private_key, keys.verification_method, now)
-    return JsonResponse(signed, json_dumps_params=_JSON)
+    as_jwt = _wants_jwt(request)
+    form = "jwt" if as_jwt else "json"
+    etag = httpcache.digest(
+        "status", form, str(size), issuer_keys_digest(), ",".join(map(str, revoked))
+    )
+
+    def response() -> HttpResponse:
+        body = _STATUS_LIST.get(etag)
+        if body is None:
+            body = _signed_status_list(revoked, size, as_jwt)
+            with _LOCK:
+                for stale in [tag for tag, kept in _STATUS_LIST.items() if kept[:1] == body[:1]]:
+                    del _STATUS_LIST[stale]
+                _STATUS_LIST[etag] = body
+        content_type = "application/vc+jwt" if as_jwt else "application/json"
+        return HttpResponse(body, content_type=content_type)
+
+    return httpcache.conditional(request, etag, httpcache.SHORT, response)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from insigne.openbadges.checks import Check
@@ -71,6 +71,56 @@ class Verdict:
                 for check in self.checks
             ],
         }
+
+
+def _param(value: str | int | date) -> Any:
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    return {"date": value.isoformat()} if isinstance(value, date) else value
+
+
+def _unparam(value: Any) -> str | int | date:
+    if isinstance(value, dict):
+        if "datetime" in value:
+            return datetime.fromisoformat(value["datetime"])
+        return date.fromisoformat(value["date"])
+    return value  # type: ignore[no-any-return]
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def to_stored(verdict: Verdict) -> dict[str, Any]:
+    """The verdict as JSON that :func:`from_stored` reads back equal (messages are not
+    kept: they are said in the reader's language when shown)."""
+    summary = asdict(verdict.summary)
+    for name in ("issued_at", "expires_at"):
+        moment = getattr(verdict.summary, name)
+        summary[name] = moment.isoformat() if moment else None
+    return {
+        "status": verdict.status,
+        "container": verdict.container,
+        "recipient_match": verdict.recipient_match,
+        "summary": summary,
+        "checks": [
+            [c.code, c.ok, c.reason, {k: _param(v) for k, v in c.params.items()}]
+            for c in verdict.checks
+        ],
+    }
+
+
+def from_stored(data: dict[str, Any]) -> Verdict:
+    summary = dict(data["summary"])
+    for name in ("issued_at", "expires_at"):
+        summary[name] = _moment(summary[name])
+    checks = tuple(
+        Check(code, ok, reason, {k: _unparam(v) for k, v in params.items()})
+        for code, ok, reason, params in data["checks"]
+    )
+    return Verdict(
+        data["status"], checks, Summary(**summary), data["container"], data["recipient_match"]
+    )
 
 
 def overall_status(checks: list[Check]) -> Status:

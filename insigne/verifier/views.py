@@ -29,6 +29,7 @@ from insigne.platform.messages import describe
 from insigne.verifier.fetch import on_behalf_of
 from insigne.verifier.forms import VerifyForm
 from insigne.verifier.inputs import MAX_INPUT_BYTES
+from insigne.verifier.stored import stored_verdict
 from insigne.verifier.verify import Verdict, verify
 
 # Verifications per client and minute; remote fetches have their own, stricter limit.
@@ -113,7 +114,7 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def verify_badge(request: HttpRequest, public_id: str) -> HttpResponse:
     credential = get_object_or_404(Credential, public_id=public_id)
-    context = _result_context(verify(credential.ob3_json))
+    context = _result_context(stored_verdict(credential))
     context |= {"credential": credential, "page_title": _("Vérification du badge")}
     return render(request, "verifier/verify_badge.html", context)
 

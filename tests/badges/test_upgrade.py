@@ -4,7 +4,6 @@ intact: the link is carried over and the signed texts are untouched, byte for by
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 import pytest
 from django.db import connection
@@ -13,8 +12,9 @@ from django.db.migrations.state import StateApps
 
 from insigne.badges.models import Credential
 from insigne.claims.issuing import sign_credential
+from insigne.claims.models import Invitation
 from insigne.verifier.verify import verify
-from tests.personas import make_badge_class
+from tests.personas import make_badge_class, make_mission
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,27 +39,17 @@ def migrate(targets: list[tuple[str, str]]) -> StateApps:
     return executor.loader.project_state(targets).apps
 
 
-def issue_before_the_flip(apps: StateApps) -> int:
-    """A badge issued and stored as the old schema held it; its id."""
-    mission = apps.get_model("missions", "Mission").objects.create(
-        external_id="M-UPGRADE",
-        given_name="Camille",
-        family_name="Démo",
-        email="m-upgrade@exemple.test",
-        start_date=dt.date(2026, 1, 1),
-        planned_end_date=dt.date(2026, 6, 30),
-        actual_end_date=dt.date(2026, 6, 30),
-        host_name="Association Exemple",
-        domain="solidarite",
-        commune="Lyon",
-        departement="69",
-        title="Accompagnement aux devoirs",
-        eligible=True,
-    )
-    invitation = apps.get_model("claims", "Invitation").objects.create(
-        mission=mission, token_hash=hashlib.sha256(b"M-UPGRADE").hexdigest()
-    )
-    signed = sign_credential(invitation, ISSUED_AT, public_id="upgrade0001")
+def signed_now() -> tuple[int, Credential]:
+    """A badge signed by today's code (which reads today's badge class table), not stored;
+    with the id of its invitation, whose rows outlive the migrations back and forth."""
+    make_badge_class()
+    invitation = Invitation.objects.create(mission=make_mission("M-UPGRADE"))
+    return invitation.pk, sign_credential(invitation, ISSUED_AT, public_id="upgrade0001")
+
+
+def store_before_the_flip(apps: StateApps, invitation_id: int, signed: Credential) -> int:
+    """The badge stored as the old schema held it; its id."""
+    invitation = apps.get_model("claims", "Invitation").objects.get(pk=invitation_id)
     old_model = apps.get_model("credentials", "Credential")
     old_columns = {field.attname for field in old_model._meta.concrete_fields}  # no later ones
     columns = {
@@ -72,10 +62,10 @@ def issue_before_the_flip(apps: StateApps) -> int:
 
 
 def test_an_issued_badge_survives_the_upgrade_byte_for_byte():
+    invitation_id, signed = signed_now()
     old = migrate(before_the_flip())
     try:
-        make_badge_class()  # its table is the same before and after
-        credential_id = issue_before_the_flip(old)
+        credential_id = store_before_the_flip(old, invitation_id, signed)
         texts = old.get_model("credentials", "Credential").objects.values(
             "ob3_json", "ob3_jwt", "ob2_json"
         )
@@ -93,9 +83,9 @@ def test_an_issued_badge_survives_the_upgrade_byte_for_byte():
 
 
 def test_going_back_puts_the_link_on_the_credential_again():
+    invitation_id, signed = signed_now()
     try:
-        make_badge_class()
-        credential_id = issue_before_the_flip(migrate(before_the_flip()))
+        credential_id = store_before_the_flip(migrate(before_the_flip()), invitation_id, signed)
         migrate(latest())
         old = migrate(before_the_flip())
         stored = old.get_model("credentials", "Credential").objects.get(pk=credential_id)
