@@ -178,6 +178,9 @@ INSIGNE_API_TOKEN = envstr("INSIGNE_API_TOKEN")
 DAILY_INVITATIONS_ENDED_FROM = envdate("DAILY_INVITATIONS_ENDED_FROM")
 # Requests a minute one integrator token may make on the API (/api/v2).
 API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 600)
+# Badge page visits and LinkedIn clicks are added up in each process and written at
+# most this often (seconds): a busy page does not queue one write per view on one row.
+COUNT_FLUSH_SECONDS = envint("COUNT_FLUSH_SECONDS", 10)
 # Hosts the verifier may fetch over plain http (tests, local setups); https otherwise.
 INSIGNE_VERIFY_HTTP_HOSTS = envlist("INSIGNE_VERIFY_HTTP_HOSTS")
 LINKEDIN_ORGANIZATION_ID = envstr("LINKEDIN_ORGANIZATION_ID")

@@ -12,12 +12,15 @@ pytest_plugins = ["tests.smtp"]
 
 @pytest.fixture(autouse=True)
 def fresh_page_cache():
-    """Each test's badges are new, even when they reuse a public id: no page kept from another."""
+    """Each test's badges are new, even when they reuse a public id: no page kept from another;
+    nor page counts held in the process by a test that buffers them."""
+    from insigne.programme.counters import _PENDING
     from insigne.verifier.badge_pages import PAGES
 
     PAGES.clear()
     yield
     PAGES.clear()
+    _PENDING.clear()
 
 
 @pytest.fixture

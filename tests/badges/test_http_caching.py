@@ -106,14 +106,18 @@ def test_did_json_keeps_an_hour_and_changes_with_a_rotation(client, settings, tm
     rotate_issuer_key()
     second = again(client, url, first)
     assert second.status_code == 200
-    assert len(second.json()["assertionMethod"]) == 2
+    assert len(second.json()["assertionMethod"]) == 4  # each key as a Multikey and a JWK
     jwks = client.get(reverse("jwks_json"))
     assert again(client, reverse("jwks_json"), jwks).status_code == 304
 
 
 def test_the_status_list_is_short_lived_and_changes_with_a_revocation(client, credential):
     url = reverse("ob3_status_list")
+    client.defaults["HTTP_ACCEPT"] = "application/ld+json"
     first = client.get(url)
+    jwt = client.get(url, HTTP_ACCEPT="application/vc+jwt")
+    assert jwt["Content-Type"] == "application/vc+jwt" and jwt["ETag"] != first["ETag"]
+    assert "Accept" in jwt["Vary"] and "Accept" in first["Vary"]
     assert directives(first)["max-age"] == "300"
     assert again(client, url, first).status_code == 304
     assert client.get(url).content == first.content  # signed once, served from memory
