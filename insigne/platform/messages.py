@@ -98,14 +98,19 @@ MESSAGES: dict[str, Promise] = {
     # --- proofs and signatures -------------------------------------------------------------
     "malformed": _("Le fichier n'est pas un JSON valide."),
     "not_open_badge": _("Ce document n'est pas un Open Badge 3.0."),
-    "proof_missing": _("Le badge ne porte pas de preuve eddsa-rdfc-2022."),
+    "proof_missing": _("Le badge ne porte aucune signature de son émetteur."),
     "proof_malformed": _("La preuve cryptographique est mal formée."),
     "proof_no_key": _("La preuve ne désigne pas de clé."),
     "proof_purpose": _("La preuve n'est pas destinée à attester ce badge."),
     "signature_valid": _("La signature de l'émetteur est valide."),
     "signature_mismatch": _("La signature ne correspond pas : le badge a été modifié."),
     "jwt_malformed": _("Le jeton VC-JWT est mal formé."),
-    "jwt_algorithm": _("Le jeton n'est pas signé avec un algorithme accepté."),
+    "jwt_algorithm": _(
+        "Le jeton n'est pas signé avec un algorithme accepté ({algorithm}) : il ne prouve rien."
+    ),
+    "jwt_unsigned": _(
+        "Ce jeton n'est pas signé (algorithme « none ») : n'importe qui a pu l'écrire."
+    ),
     "jwt_critical": _("Le jeton exige une règle (en-tête « crit ») que ce service ne connaît pas."),
     "jwt_key_type": _("La clé de l'émetteur ne correspond pas à l'algorithme du jeton."),
     "jwt_claims": _("Les champs du jeton ne correspondent pas au badge."),
@@ -145,6 +150,15 @@ MESSAGES: dict[str, Promise] = {
     ),
     "replaced": _("Ce badge a été remplacé par une version corrigée : {url}"),
     "revoked_on": _("Ce badge a été révoqué le {date}."),
+    "revoked_because": _("L'émetteur a révoqué ce badge. Motif : {why}"),
+    "format_unsupported": _(
+        "Ce badge utilise un format que ce service ne sait pas encore vérifier ({format}) : "
+        "cela ne veut pas dire qu'il est faux. Vérifiez-le auprès de son émetteur ou avec "
+        "un autre vérificateur Open Badges."
+    ),
+    "subject_unidentified": _(
+        "Le badge ne dit pas à qui il a été délivré (ni identifiant ni adresse du titulaire)."
+    ),
     "revoked_on_because": _("Ce badge a été révoqué le {date}. Motif : {why}"),
     "revoked": _("L'émetteur a révoqué ce badge."),
     "revoked_gone": _("L'émetteur a retiré ce badge (révoqué)."),

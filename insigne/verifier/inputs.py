@@ -26,7 +26,8 @@ from insigne.platform.errors import CodedError
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 Container = Literal["json", "jwt", "png", "svg", "url"]
-JWS = re.compile(r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+$")
+# The signature part may be empty: an unsigned token (``alg: none``) is read, then refused.
+JWS = re.compile(r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*$")
 
 
 class InputError(CodedError):

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from insigne.openbadges.checks import Check
-from insigne.openbadges.jose import jws
+from insigne.openbadges.jose import jws, vcjwt
 from insigne.verifier.fetch import FetchError, fetch_json
 from insigne.verifier.inputs import InputError, Payload, json_object, read_input
 from insigne.verifier.ob2 import is_ob2, verify_ob2_json, verify_ob2_jws
@@ -26,6 +26,7 @@ from insigne.verifier.ob3 import (
     verify_ob3_jwt,
     verify_ob3_vc_claim,
 )
+from insigne.verifier.ob3 import summary as ob3_summary
 from insigne.verifier.result import Summary, Verdict, unreadable, verdict
 
 __all__ = ["Check", "Summary", "Verdict", "verify"]
@@ -42,10 +43,23 @@ def _from_json(document: Mapping[str, Any], expected_email: str | None) -> Outco
     raise InputError("unknown_version")
 
 
+def _refused_token(text: str, error: jws.JoseError) -> Outcome:
+    """A token refused for its algorithm (``none``, HMAC…): not authentic, and what it
+    claims is still shown, marked as unverified."""
+    payload: Mapping[str, Any] = jws.unverified_payload(text) or {}
+    inner = payload.get("vc")
+    claimed: Mapping[str, Any] = inner if isinstance(inner, Mapping) else payload
+    if is_ob3(claimed):
+        return [Check.from_error(error)], ob3_summary(vcjwt.credential_of(claimed))
+    return [Check.from_error(error)], Summary(version="ob2" if is_ob2(claimed) else "")
+
+
 def _from_jwt(text: str, expected_email: str | None) -> Outcome:
     try:
         token = jws.read(text)
     except jws.JoseError as error:
+        if error.code == "jwt_algorithm":
+            return _refused_token(text, error)
         raise InputError("jwt_invalid") from error
     payload = token.payload
     if is_ob2(payload):

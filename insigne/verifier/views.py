@@ -46,7 +46,9 @@ def _headline(verdict: Verdict) -> dict[str, str]:
         "valid": (_("Badge authentique et valide"), "success"),
         "revoked": (_("Badge révoqué par son émetteur"), "error"),
         "replaced": (_("Badge remplacé par une version corrigée"), "warning"),
-        "invalid": (_("Badge non valide"), "error"),
+        "expired": (_("Badge authentique, mais expiré"), "warning"),
+        "invalid": (_("Badge non authentique"), "error"),
+        "unsupported": (_("Badge impossible à vérifier ici"), "info"),
         "unreadable": (_("Badge illisible"), "info"),
     }
     title, level = titles[verdict.status]

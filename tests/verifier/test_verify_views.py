@@ -82,7 +82,7 @@ def test_it_shows_a_tampered_badge_as_invalid_with_the_failed_check(client, cred
     document = json.loads(credential.ob3_json)
     document["credentialSubject"]["name"] = "Quelqu'un d'autre"
     page = post(client, badge_text=json.dumps(document)).content.decode()
-    assert "Badge non valide" in page
+    assert "Badge non authentique" in page
     assert 'data-code="signature"' in page
 
 
