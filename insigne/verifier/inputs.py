@@ -25,7 +25,15 @@ from insigne.platform import json_limits
 from insigne.platform.errors import CodedError
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
-Container = Literal["json", "jwt", "png", "svg", "url"]
+Container = Literal["json", "jwt", "png", "svg", "url", "id"]
+Kind = Literal["json", "jwt", "url", "id"]
+# An address pasted without its scheme ("badges.example.fr/badges/abc"): a host name
+# with a dot (or localhost, or an address), an optional port, then a path.
+BARE_URL = re.compile(
+    r"^(?:[A-Za-z0-9-]+\.)+[A-Za-z0-9-]+(?::\d{1,5})?/\S*$|^localhost(?::\d{1,5})?/\S*$"
+)
+# The identifier LinkedIn shows under a certification: one of our badges' public id.
+PUBLIC_ID = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 # The signature part may be empty: an unsigned token (``alg: none``) is read, then refused.
 JWS = re.compile(r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*$")
 
@@ -40,18 +48,36 @@ class Payload:
 
     container: Container
     text: str
-    kind: Literal["json", "jwt", "url"]
+    kind: Kind
 
 
-def kind_of(text: str) -> Literal["json", "jwt", "url"] | None:
+def kind_of(text: str) -> Kind | None:
+    """What pasted text is: JSON, a compact JWS, an address (with or without its scheme)
+    or a badge identifier as LinkedIn shows it."""
     stripped = text.strip()
     if stripped.startswith("{"):
         return "json"
     if JWS.match(stripped):
         return "jwt"
-    if stripped.startswith(("https://", "http://")) and " " not in stripped:
+    if stripped.startswith(("https://", "http://")) and not any(c.isspace() for c in stripped):
         return "url"
+    if BARE_URL.match(stripped):
+        return "url"
+    if PUBLIC_ID.match(stripped):
+        return "id"
     return None
+
+
+def with_scheme(url: str, site_url: str, http_hosts: frozenset[str]) -> str:
+    """An address with its scheme: as given; else our site's own for our host, http for the
+    hosts allowed over http (tests), https for everyone else."""
+    if url.startswith(("https://", "http://")):
+        return url
+    host = url.split("/", 1)[0].lower()
+    site_scheme, _, site_host = site_url.partition("://")
+    if host == site_host.split("/", 1)[0].lower():
+        return f"{site_scheme}://{url}"
+    return f"{'http' if host in http_hosts else 'https'}://{url}"
 
 
 def _decode_text(data: bytes) -> str:
@@ -108,8 +134,7 @@ def read_input(data: bytes | str) -> Payload:
     kind = kind_of(stripped)
     if kind is None:
         raise InputError("unknown_format")
-    container: Container = "url" if kind == "url" else kind
-    return Payload(container, stripped, kind)
+    return Payload(kind, stripped, kind)
 
 
 def json_object(text: str) -> dict[str, Any]:
