@@ -31,6 +31,10 @@ MESSAGES: dict[str, Promise] = {
         "Format non reconnu : déposez l'image du badge (PNG ou SVG) ou son fichier JSON, ou "
         "collez son adresse, son identifiant, son JSON ou son jeton JWT."
     ),
+    "qr_unreadable": _("Aucun code QR lisible sur cette image : reprenez la photo de plus près."),
+    "image_too_large": _("Cette image est trop grande pour être lue."),
+    "qr_none": _("Aucun code QR n'a été trouvé sur cette image : reprenez la photo de plus près."),
+    "qr_not_badge": _("Ce code QR ne désigne pas un badge (ni adresse ni identifiant de badge)."),
     "badge_id_unknown": _("Aucun badge de ce site ne porte l'identifiant {id}."),
     "not_text": _("Ce fichier n'est ni une image de badge ni du texte."),
     "misnamed_image": _(

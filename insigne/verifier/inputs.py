@@ -23,9 +23,10 @@ from insigne.openbadges.baking import (
 )
 from insigne.platform import json_limits
 from insigne.platform.errors import CodedError
+from insigne.verifier.qr import QrError, looks_like_photo, read_qr
 
 MAX_INPUT_BYTES = 2 * 1024 * 1024
-Container = Literal["json", "jwt", "png", "svg", "url", "id"]
+Container = Literal["json", "jwt", "png", "svg", "url", "id", "qr"]
 Kind = Literal["json", "jwt", "url", "id"]
 # An address pasted without its scheme ("badges.example.fr/badges/abc"): a host name
 # with a dot (or localhost, or an address), an optional port, then a path.
@@ -118,6 +119,23 @@ def _unbake(data: bytes, text: str | None) -> Payload:
         raise InputError(error.code, reason=error.reason, **error.params) from error
 
 
+def _from_qr(data: bytes, otherwise: InputError) -> Payload:
+    """The address or identifier in an image's QR code (a photo of a badge page or PDF)."""
+    try:
+        text = read_qr(data)
+    except QrError as error:
+        # A PNG that is neither baked nor a QR code: say it is not baked, as before.
+        raise (
+            otherwise
+            if otherwise.code == "not_baked"
+            else InputError(error.code, reason=error.reason)
+        ) from error
+    kind = kind_of(text)
+    if kind not in ("url", "id"):
+        raise InputError("qr_unreadable", reason="qr_not_badge")
+    return Payload("qr", text, kind)
+
+
 def read_input(data: bytes | str) -> Payload:
     """The credential carried by ``data``, whatever its kind, or ``InputError``."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -126,7 +144,14 @@ def read_input(data: bytes | str) -> Payload:
     if not raw.strip():
         raise InputError("empty")
     if raw.startswith(PNG_SIGNATURE):
-        return _unbake(raw, None)
+        try:
+            return _unbake(raw, None)
+        except InputError as error:
+            if error.code != "not_baked":
+                raise
+            return _from_qr(raw, error)
+    if looks_like_photo(raw):
+        return _from_qr(raw, InputError("qr_unreadable"))
     text = data if isinstance(data, str) else _decode_text(raw)
     stripped = text.strip()
     if stripped.startswith("<"):

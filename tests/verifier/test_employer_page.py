@@ -3,13 +3,17 @@ greyed and never "official", the genuine record beside a forgery, plain French, 
 way to give a badge (address with or without scheme, LinkedIn id, OB 2.0 assertion URL)."""
 
 import html
+import io
 import json
 import re
 
 import pytest
+import segno
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from insigne.badges.models import Visibility
 from insigne.verifier.verify import verify
@@ -128,3 +132,30 @@ def test_an_unknown_or_hidden_id_is_not_found(credential):
 def test_the_page_verifies_a_linkedin_id(client, credential):
     page = page_of(client, badge_text=credential.public_id, email=EMAIL)
     assert 'data-verdict="valid"' in page and 'data-recipient-match="yes"' in page
+
+
+def qr_image(text, kind="png"):
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind=kind, scale=8, border=4)
+    return buffer.getvalue()
+
+
+def test_a_photo_of_the_badge_pages_qr_code_is_verified(client, credential):
+    url = f"{settings.SITE_URL}/badges/{credential.public_id}"
+    photo = Image.open(io.BytesIO(qr_image(url))).convert("RGB")
+    jpeg = io.BytesIO()
+    photo.save(jpeg, format="JPEG", quality=85)
+    for data in (qr_image(url), jpeg.getvalue()):
+        verdict = verify(data, filename="photo.jpg")
+        assert verdict.status == "valid", verdict.checks
+        assert verdict.container == "qr"
+    upload = SimpleUploadedFile("scan.jpg", jpeg.getvalue(), content_type="image/jpeg")
+    page = page_of(client, badge_file=upload)
+    assert 'data-verdict="valid"' in page
+
+
+def test_an_image_without_a_badge_qr_code_is_unreadable_with_a_reason():
+    blank = io.BytesIO()
+    Image.new("RGB", (200, 200), "white").save(blank, format="JPEG")
+    assert verify(blank.getvalue()).checks[0].reason == "qr_none"
+    assert verify(qr_image("bonjour tout le monde")).checks[0].reason == "qr_not_badge"
