@@ -140,7 +140,8 @@ def _outcome(payload: Payload, expected_email: str | None) -> Outcome:
 def _misnamed(data: bytes | str, filename: str, error: InputError) -> InputError:
     """A clearer message when a file's name promises an image its bytes are not."""
     kind = _EXTENSIONS.get(filename.lower()[-4:])
-    if kind and error.code == "unknown_format":
+    undecodable = error.code == "qr_unreadable" and error.reason == "qr_unreadable"
+    if kind and (error.code == "unknown_format" or undecodable):
         return InputError(f"{kind}_invalid", reason="misnamed_image", extension=kind)
     return error
 
