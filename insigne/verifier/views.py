@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -48,31 +48,31 @@ OVER_LIMITS = frozenset(
 
 # What each check is about, for a recruiter (the code stays in the technical details).
 CHECK_TITLES = {
-    "signature": _lazy("Signature de l'émetteur"),
-    "key_binding": _lazy("Clé de l'émetteur"),
-    "key_unknown": _lazy("Clé de l'émetteur"),
-    "key_unreachable": _lazy("Clé de l'émetteur"),
-    "key_purpose": _lazy("Clé de l'émetteur"),
-    "schema": _lazy("Format Open Badges"),
-    "shape": _lazy("Format Open Badges"),
-    "jsonld": _lazy("Contenu du badge"),
-    "undefined_term": _lazy("Contenu du badge"),
-    "unknown_context": _lazy("Contenu du badge"),
-    "valid_from": _lazy("Date de délivrance"),
-    "valid_until": _lazy("Date d'expiration"),
-    "status": _lazy("Révocation"),
-    "status_unreachable": _lazy("Révocation"),
-    "status_unknown": _lazy("Registre de l'émetteur"),
-    "revoked": _lazy("Révocation"),
-    "replaced": _lazy("Version du badge"),
-    "recipient": _lazy("Titulaire"),
-    "hosted": _lazy("Badge publié par l'émetteur"),
-    "badge_class": _lazy("Description du badge"),
-    "issuer_profile": _lazy("Profil de l'émetteur"),
-    "issuer_mismatch": _lazy("Émetteur"),
-    "unsupported": _lazy("Format du badge"),
-    "jwt_algorithm": _lazy("Signature de l'émetteur"),
-    "jwt_claims": _lazy("Signature de l'émetteur"),
+    "signature": gettext_lazy("Signature de l'émetteur"),
+    "key_binding": gettext_lazy("Clé de l'émetteur"),
+    "key_unknown": gettext_lazy("Clé de l'émetteur"),
+    "key_unreachable": gettext_lazy("Clé de l'émetteur"),
+    "key_purpose": gettext_lazy("Clé de l'émetteur"),
+    "schema": gettext_lazy("Format Open Badges"),
+    "shape": gettext_lazy("Format Open Badges"),
+    "jsonld": gettext_lazy("Contenu du badge"),
+    "undefined_term": gettext_lazy("Contenu du badge"),
+    "unknown_context": gettext_lazy("Contenu du badge"),
+    "valid_from": gettext_lazy("Date de délivrance"),
+    "valid_until": gettext_lazy("Date d'expiration"),
+    "status": gettext_lazy("Révocation"),
+    "status_unreachable": gettext_lazy("Révocation"),
+    "status_unknown": gettext_lazy("Registre de l'émetteur"),
+    "revoked": gettext_lazy("Révocation"),
+    "replaced": gettext_lazy("Version du badge"),
+    "recipient": gettext_lazy("Titulaire"),
+    "hosted": gettext_lazy("Badge publié par l'émetteur"),
+    "badge_class": gettext_lazy("Description du badge"),
+    "issuer_profile": gettext_lazy("Profil de l'émetteur"),
+    "issuer_mismatch": gettext_lazy("Émetteur"),
+    "unsupported": gettext_lazy("Format du badge"),
+    "jwt_algorithm": gettext_lazy("Signature de l'émetteur"),
+    "jwt_claims": gettext_lazy("Signature de l'émetteur"),
 }
 
 
