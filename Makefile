@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast faults lint bench install migrate messages clean
+.PHONY: run test test-fast faults lint bench install migrate messages clean corpus
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -41,6 +41,13 @@ bench: $(STAMP)
 messages: $(STAMP)
 	cd insigne && ../$(PY) ../manage.py makemessages -l en
 	cd insigne && ../$(PY) ../manage.py compilemessages
+
+# The verifier's foreign corpus, made by third-party libraries (Node, npm ci from the
+# lockfile): regenerates tests/verifier/corpus/*.json and the vendored JSON-LD contexts
+# those libraries define. The output is committed: `make test` needs no Node.
+CORPUS_GEN := tests/verifier/corpus/generator
+corpus:
+	cd $(CORPUS_GEN) && npm ci --no-audit --no-fund && node vendor-contexts.mjs && node generate.mjs
 
 clean:
 	rm -rf $(VENV) data/test.sqlite3*

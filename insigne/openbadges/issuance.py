@@ -19,7 +19,13 @@ from insigne.openbadges.jose import jws, vcjwt
 from insigne.openbadges.keys import IssuerKeys, KeyResolver
 from insigne.openbadges.ob3 import build_credential, format_datetime
 from insigne.openbadges.rdf.canon import canonicalize_known
-from insigne.openbadges.rdf.jsonld import OB_V3P0, VC_V2, JsonLdSafetyError, check_safe
+from insigne.openbadges.rdf.jsonld import (
+    OB_V3P0_CONTEXTS,
+    VC_V1,
+    VC_V2,
+    JsonLdSafetyError,
+    check_safe,
+)
 from insigne.platform import json_limits
 
 
@@ -55,12 +61,20 @@ def issue(facts: CredentialFacts, keys: IssuerKeys) -> IssuedCredential:
     )
 
 
+OB3_TYPES = frozenset(["OpenBadgeCredential", "AchievementCredential"])
+
+
 def _check_credential_shape(credential: Mapping[str, Any]) -> list[Check]:
+    """An OB 3.0 credential as issuers write it: VC 2.0 (or VC 1.1 with the OB 3.0.0-3.0.2
+    contexts written for it) first, an OB 3.0 context, and an OB 3.0 type (one or a list)."""
     context = credential.get("@context")
-    if not isinstance(context, list) or context[:2] != [VC_V2, OB_V3P0]:
+    if not isinstance(context, list) or len(context) < 2 or context[0] not in (VC_V2, VC_V1):
+        return [Check.failure("unknown_context")]
+    if not any(url in context for url in OB_V3P0_CONTEXTS):
         return [Check.failure("unknown_context")]
     types = credential.get("type")
-    if not isinstance(types, list) or "OpenBadgeCredential" not in types:
+    types = [types] if isinstance(types, str) else types
+    if not isinstance(types, list) or not OB3_TYPES.intersection(types):
         return [Check.failure("not_open_badge")]
     return []
 

@@ -38,7 +38,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from insigne.openbadges import addresses
@@ -116,7 +118,9 @@ class IssuerKeys:
         return None
 
 
-KeyResolver = Callable[[str], Ed25519PublicKey | None]
+# Verification also reads other issuers' keys: ECDSA (ecdsa-rdfc-2019, ES256) and RSA (RS256).
+VerificationKey = Ed25519PublicKey | EllipticCurvePublicKey | RSAPublicKey
+KeyResolver = Callable[[str], VerificationKey | None]
 
 
 def new_key(key_id: str, now: datetime | None = None) -> IssuerKey:

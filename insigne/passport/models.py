@@ -57,7 +57,7 @@ class KeptBadge(models.Model):
     issuer_name = models.CharField(max_length=300, blank=True)
     recipient_name = models.CharField(max_length=300, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
-    # The verifier's last verdict (valid, revoked, replaced, invalid, unreadable).
+    # The verifier's last verdict (``insigne.verifier.result.Status``).
     status = models.CharField(max_length=12, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     # Whether the badge names one of the owner's verified addresses (None: nothing to test).

@@ -27,7 +27,15 @@ MESSAGES: dict[str, Promise] = {
     # --- the file handed to the verifier ---------------------------------------------------
     "too_large": _("Le fichier dépasse {mib} Mio."),
     "empty": _("Aucun badge n'a été fourni."),
-    "unknown_format": _("Format non reconnu : déposez une image PNG ou SVG, du JSON ou un JWT."),
+    "unknown_format": _(
+        "Format non reconnu : déposez l'image du badge (PNG ou SVG) ou son fichier JSON, ou "
+        "collez son adresse, son identifiant, son JSON ou son jeton JWT."
+    ),
+    "qr_unreadable": _("Aucun code QR lisible sur cette image : reprenez la photo de plus près."),
+    "image_too_large": _("Cette image est trop grande pour être lue."),
+    "qr_none": _("Aucun code QR n'a été trouvé sur cette image : reprenez la photo de plus près."),
+    "qr_not_badge": _("Ce code QR ne désigne pas un badge (ni adresse ni identifiant de badge)."),
+    "badge_id_unknown": _("Aucun badge de ce site ne porte l'identifiant {id}."),
     "not_text": _("Ce fichier n'est ni une image de badge ni du texte."),
     "misnamed_image": _(
         "Ce fichier porte l'extension .{extension} mais n'en est pas une image lisible."
@@ -111,24 +119,32 @@ MESSAGES: dict[str, Promise] = {
     "svg_external_reference": _("L'image SVG fait référence à une ressource externe."),
     "svg_processing_instruction": _("L'image SVG contient une instruction de traitement."),
     # --- JSON-LD safe mode -----------------------------------------------------------------
-    "unknown_context": _("Le badge utilise un contexte JSON-LD inconnu."),
-    "undefined_term": _("Le badge contient un terme que ses contextes ne définissent pas."),
+    "unknown_context": _("Le badge fait appel à un vocabulaire que ce service ne connaît pas."),
+    "undefined_term": _(
+        "Le badge contient une information que son format ne définit pas : "
+        "la signature ne la couvrirait pas."
+    ),
     "relative_iri": _("Le badge contient un identifiant incomplet (IRI relative)."),
     "control_character": _("Le badge contient des caractères de contrôle."),
     "jsonld_invalid": _("Le badge n'est pas un document JSON-LD valide."),
     "jsonld_too_deep": _("Le badge est imbriqué trop profondément pour être lu."),
-    "jsonld_safe": _("Le document n'utilise que des termes définis."),
+    "jsonld_safe": _("Tout ce que contient le badge est couvert par la signature."),
     # --- proofs and signatures -------------------------------------------------------------
     "malformed": _("Le fichier n'est pas un JSON valide."),
     "not_open_badge": _("Ce document n'est pas un Open Badge 3.0."),
-    "proof_missing": _("Le badge ne porte pas de preuve eddsa-rdfc-2022."),
+    "proof_missing": _("Le badge ne porte aucune signature de son émetteur."),
     "proof_malformed": _("La preuve cryptographique est mal formée."),
     "proof_no_key": _("La preuve ne désigne pas de clé."),
     "proof_purpose": _("La preuve n'est pas destinée à attester ce badge."),
     "signature_valid": _("La signature de l'émetteur est valide."),
     "signature_mismatch": _("La signature ne correspond pas : le badge a été modifié."),
     "jwt_malformed": _("Le jeton VC-JWT est mal formé."),
-    "jwt_algorithm": _("Le jeton n'est pas signé avec un algorithme accepté."),
+    "jwt_algorithm": _(
+        "Le jeton n'est pas signé avec un algorithme accepté ({algorithm}) : il ne prouve rien."
+    ),
+    "jwt_unsigned": _(
+        "Ce jeton n'est pas signé (algorithme « none ») : n'importe qui a pu l'écrire."
+    ),
     "jwt_critical": _("Le jeton exige une règle (en-tête « crit ») que ce service ne connaît pas."),
     "jwt_key_type": _("La clé de l'émetteur ne correspond pas à l'algorithme du jeton."),
     "jwt_claims": _("Les champs du jeton ne correspondent pas au badge."),
@@ -138,7 +154,7 @@ MESSAGES: dict[str, Promise] = {
     "key_unreadable": _("La clé publique de l'émetteur est illisible."),
     "key_unreachable": _("La clé publique de l'émetteur n'a pas pu être obtenue ({url})."),
     "key_unnamed": _("Le badge ne désigne pas la clé qui l'a signé."),
-    "key_bound": _("La clé de signature appartient bien à l'émetteur ({issuer})."),
+    "key_bound": _("La clé qui a signé le badge appartient bien à son émetteur."),
     "key_binding": _("La clé de signature n'appartient pas à l'émetteur annoncé dans le badge."),
     "key_purpose": _("Cette clé n'est pas autorisée à signer des badges."),
     "did_web_invalid": _("Identifiant did:web invalide."),
@@ -146,7 +162,7 @@ MESSAGES: dict[str, Promise] = {
     "did_method_unsupported": _("Cette méthode DID n'est pas prise en charge."),
     # --- what every badge is checked for ---------------------------------------------------
     "schema_valid": _("Le badge respecte le schéma officiel Open Badges 3.0."),
-    "schema": _("Le badge ne respecte pas le schéma Open Badges 3.0 (champ « {where} »)."),
+    "schema": _("Le badge n'est pas écrit selon le format officiel Open Badges 3.0."),
     "valid_from_missing": _("La date de délivrance du badge est absente ou illisible."),
     "valid_from_future": _("Ce badge n'est valable qu'à partir du {date}."),
     "valid_from_passed": _("Délivré le {date}, date déjà passée."),
@@ -168,6 +184,15 @@ MESSAGES: dict[str, Promise] = {
     ),
     "replaced": _("Ce badge a été remplacé par une version corrigée : {url}"),
     "revoked_on": _("Ce badge a été révoqué le {date}."),
+    "revoked_because": _("L'émetteur a révoqué ce badge. Motif : {why}"),
+    "format_unsupported": _(
+        "Ce badge utilise un format que ce service ne sait pas encore vérifier ({format}) : "
+        "cela ne veut pas dire qu'il est faux. Vérifiez-le auprès de son émetteur ou avec "
+        "un autre vérificateur Open Badges."
+    ),
+    "subject_unidentified": _(
+        "Le badge ne dit pas à qui il a été délivré (ni identifiant ni adresse du titulaire)."
+    ),
     "revoked_on_because": _("Ce badge a été révoqué le {date}. Motif : {why}"),
     "revoked": _("L'émetteur a révoqué ce badge."),
     "revoked_gone": _("L'émetteur a retiré ce badge (révoqué)."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from jsonschema.exceptions import best_match
 
 from insigne.openbadges.checks import Check
 from insigne.openbadges.ob3 import identity_hash
+from insigne.openbadges.rdf.jsonld import OB_V3P0, OB_V3P0_CONTEXTS, VC_V1, VC_V2
 
 SCHEMA_FILE = (
     Path(__file__).resolve().parent / "schemas" / "ob_v3p0_achievementcredential_schema.json"
@@ -104,9 +106,74 @@ def _where(path: Any) -> str:
     return ".".join(str(part) for part in path) or "(racine)"
 
 
+# A VC 1.1 badge (OB 3.0.0-3.0.2) is checked against the 3.0.3 schema under its VC 2.0
+# names: the two data models differ in these names and in the base context only.
+_VC1_RENAMES = {"issuanceDate": "validFrom", "expirationDate": "validUntil"}
+# Rounds of wrapping single values: a badge has a few dozen properties at most.
+_MAX_WRAPS = 64
+
+
+def _as_vc2(document: Mapping[str, Any]) -> dict[str, Any]:
+    context = document.get("@context")
+    if not isinstance(context, list) or not context or context[0] != VC_V1:
+        return dict(document)
+    rest = [url for url in context[1:] if url not in OB_V3P0_CONTEXTS]
+    renamed = {_VC1_RENAMES.get(name, name): value for name, value in document.items()}
+    return renamed | {"@context": [VC_V2, OB_V3P0, *rest]}
+
+
+def _set_at(document: Any, path: list[Any], value: Any) -> None:
+    for part in path[:-1]:
+        document = document[part]
+    document[path[-1]] = value
+
+
+def _array_wanted(errors: Any) -> list[list[Any]]:
+    """Paths where the schema (or one branch of a ``oneOf``/``anyOf``) wants an array."""
+    paths: list[list[Any]] = []
+    for error in errors:
+        if error.validator == "type" and error.validator_value == "array":
+            paths.append(list(error.absolute_path))
+        paths += _array_wanted(error.context or [])
+    return paths
+
+
+def compacted_to_schema_form(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON-Schema flavour of a credential: each single value the schema wants as an
+    array (``proof``, ``type``…) wrapped in one, as JSON-LD compaction may leave it.
+
+    The schema itself says where: every "not an array" error wraps that value, then the
+    document is checked again. Only arrays are added; nothing else changes.
+    """
+    normal = copy.deepcopy(_as_vc2(document))
+    for _round in range(_MAX_WRAPS):
+        wraps = [path for path in _array_wanted(_validator().iter_errors(normal)) if path]
+        if not wraps:
+            break
+        path = min(wraps, key=len)
+        parent: Any = normal
+        for part in path[:-1]:
+            parent = parent[part]
+        _set_at(normal, path, [parent[path[-1]]])
+    return normal
+
+
+def _subject_identified(document: Mapping[str, Any]) -> bool:
+    """OB 3.0 §9.1: the subject is named by an ``id`` or at least one ``identifier``."""
+    subject = document.get("credentialSubject")
+    subjects = subject if isinstance(subject, list) else [subject]
+    return all(
+        isinstance(item, Mapping) and bool(item.get("id") or item.get("identifier"))
+        for item in subjects
+    )
+
+
 def schema_check(document: Mapping[str, Any]) -> Check:
-    """The credential against the official OB 3.0 ``AchievementCredential`` JSON Schema."""
-    error = best_match(_validator().iter_errors(document))
-    if error is None:
-        return Check.success("schema", "schema_valid")
-    return Check.failure("schema", where=_where(error.absolute_path))
+    """The credential against the official OB 3.0 ``AchievementCredential`` JSON Schema
+    (in its JSON-Schema flavour, see ``compacted_to_schema_form``)."""
+    error = best_match(_validator().iter_errors(compacted_to_schema_form(document)))
+    if error is not None:
+        return Check.failure("schema", where=_where(error.absolute_path))
+    if not _subject_identified(document):
+        return Check.failure("schema", "subject_unidentified")
+    return Check.success("schema", "schema_valid")

@@ -25,10 +25,11 @@ class BadgeFileForm(forms.Form):
 
 class VerifyForm(BadgeFileForm):
     badge_text = forms.CharField(
-        label=_("Ou collez le contenu du badge"),
+        label=_("Ou collez l'adresse, l'identifiant ou le contenu du badge"),
         help_text=_(
-            "Le JSON du badge, son jeton JWT (trois parties séparées par des points) "
-            "ou son adresse."
+            "L'adresse de la page du badge (avec ou sans https://), l'identifiant affiché "
+            "sur LinkedIn, l'adresse d'une assertion Open Badges 2.0, le JSON du badge ou "
+            "son jeton JWT."
         ),
         required=False,
         max_length=MAX_INPUT_BYTES,

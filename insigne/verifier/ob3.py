@@ -44,6 +44,16 @@ def is_ob3(document: Mapping[str, Any]) -> bool:
     return bool(_types(document) & (OB3_TYPES | {"VerifiableCredential"})) or VC_V1 in contexts
 
 
+def valid_from(document: Mapping[str, Any]) -> Any:
+    """``validFrom`` (VC 2.0) or ``issuanceDate`` (VC 1.1)."""
+    return document.get("validFrom", document.get("issuanceDate"))
+
+
+def valid_until(document: Mapping[str, Any]) -> Any:
+    """``validUntil`` (VC 2.0) or ``expirationDate`` (VC 1.1)."""
+    return document.get("validUntil", document.get("expirationDate"))
+
+
 def summary(document: Mapping[str, Any]) -> Summary:
     try:
         view = badge_view(dict(document))
@@ -58,8 +68,8 @@ def summary(document: Mapping[str, Any]) -> Summary:
         recipient_name=view.recipient,
         achievement_name=view.title,
         achievement_description=view.description,
-        issued_at=parse_datetime(document.get("validFrom")),
-        expires_at=parse_datetime(document.get("validUntil")),
+        issued_at=parse_datetime(valid_from(document)),
+        expires_at=parse_datetime(valid_until(document)),
         issuer_is_us=ob3.issuer_id(document) == ob3.did_web(settings.SITE_URL),
     )
 
@@ -68,7 +78,7 @@ def _checks(
     document: Mapping[str, Any], signature: list[Check], expected_email: str | None
 ) -> list[Check]:
     checks = [schema_check(document), *signature]
-    checks += date_checks(document.get("validFrom"), document.get("validUntil"))
+    checks += date_checks(valid_from(document), valid_until(document))
     checks += ob3_status(document)
     if expected_email:
         checks.append(

@@ -10,11 +10,23 @@ from insigne.openbadges.checks import Check
 from insigne.platform.errors import CodedError
 from insigne.platform.messages import describe, describe_fr
 
-Status = Literal["valid", "revoked", "replaced", "invalid", "unreadable"]
+# The verdicts, from the employer's side:
+# valid        authentic, standing, and (when an email was given) that person's;
+# revoked      authentic, withdrawn by its issuer (date and reason when published);
+# replaced     authentic, superseded by a corrected badge (link to it);
+# expired      authentic, past the end date its issuer set;
+# invalid      NOT authentic: a check failed (altered, wrong key, forged...);
+# unsupported  looks like a badge, in a format this verifier cannot check (which one);
+# unreadable   no badge could be read from what was given.
+Status = Literal["valid", "revoked", "replaced", "expired", "invalid", "unsupported", "unreadable"]
 # Checks whose failure means "the issuer withdrew it", not "it is not genuine".
 WITHDRAWN: dict[str, Status] = {"replaced": "replaced", "revoked": "revoked"}
 # Checks that say something about the holder, not about the badge itself.
 ABOUT_HOLDER = frozenset(["recipient"])
+# A failure of this check alone: authentic but past its end date.
+EXPIRY = "valid_until"
+# A check of this code fails with the format's name when it cannot be checked here.
+UNSUPPORTED = "unsupported"
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,19 @@ class Verdict:
     recipient_match: bool | None = None
 
     @property
+    def unsupported(self) -> str:
+        """The format this verifier cannot check (``bbs-2023``, ``did:ion``…), else ``""``."""
+        for check in self.checks:
+            if check.code == UNSUPPORTED and not check.ok:
+                return str(check.params.get("format", ""))
+        return ""
+
+    @property
+    def authentic(self) -> bool:
+        """Whether the badge's own checks passed (withdrawn or expired badges are authentic)."""
+        return self.status in ("valid", "revoked", "replaced", "expired")
+
+    @property
     def failed(self) -> tuple[Check, ...]:
         return tuple(check for check in self.checks if not check.ok)
 
@@ -60,6 +85,7 @@ class Verdict:
             "status": self.status,
             "container": self.container,
             "recipient_match": self.recipient_match,
+            "unsupported_format": self.unsupported or None,
             "summary": summary,
             "checks": [
                 {
@@ -123,16 +149,25 @@ def from_stored(data: dict[str, Any]) -> Verdict:
     )
 
 
+def _expired(check: Check) -> bool:
+    return check.code == EXPIRY and check.reason == "valid_until_passed"
+
+
 def overall_status(checks: list[Check]) -> Status:
-    """``invalid`` if any check on the badge itself failed; else withdrawn, else ``valid``."""
+    """``invalid`` if any check on the badge itself failed; then ``unsupported``, withdrawn,
+    expired; else ``valid``. (The email check is the holder's: see ``Verdict.recipient_match``.)"""
     failed = [c for c in checks if not c.ok and c.code not in ABOUT_HOLDER]
     if not checks:
         return "unreadable"
-    if any(c.code not in WITHDRAWN for c in failed):
+    if any(c.code not in (*WITHDRAWN, UNSUPPORTED) and not _expired(c) for c in failed):
         return "invalid"
+    if any(c.code == UNSUPPORTED for c in failed):
+        return "unsupported"
     for code in ("replaced", "revoked"):
         if any(c.code == code for c in failed):
             return WITHDRAWN[code]
+    if any(_expired(c) for c in failed):
+        return "expired"
     return "valid"
 
 

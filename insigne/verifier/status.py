@@ -90,6 +90,49 @@ def bitstring_status(entry: Mapping[str, Any], issuer_id: str) -> list[Check]:
     return [Check.failure("revoked")]
 
 
+def _revoked_entry(
+    revocation_list: Mapping[str, Any], credential_id: str
+) -> Mapping[str, Any] | None:
+    entries = revocation_list.get("revokedCredentials")
+    for item in entries if isinstance(entries, list) else []:
+        if item == credential_id:
+            return {}
+        if isinstance(item, Mapping) and item.get("id") == credential_id:
+            return item
+    return None
+
+
+def edtech_revocation_list(entry: Mapping[str, Any], document: Mapping[str, Any]) -> list[Check]:
+    """1EdTech Revocation List (the OB 3.0 ``1EdTechRevocationList`` status type).
+
+    The list at the entry's ``id`` is a plain JSON document of the issuer
+    (``issuer``, ``revokedCredentials: [{id, revocationReason}]``), trusted for its
+    origin like an OB 2.0 hosted document: it must name the badge's issuer.
+    """
+    url = entry.get("id")
+    issuer_id = ob3.issuer_id(document)
+    try:
+        if not isinstance(url, str):
+            raise ValueError("no revocation list")
+        revocation_list = fetch_json(url)
+        if not isinstance(revocation_list, Mapping):
+            raise ValueError("not a revocation list")
+        listed_issuer = revocation_list.get("issuer")
+        if isinstance(listed_issuer, Mapping):
+            listed_issuer = listed_issuer.get("id")
+        if listed_issuer != issuer_id:
+            raise ValueError("revocation list of another issuer")
+    except (FetchError, ValueError):
+        return [Check.failure("status_unreachable")]
+    revoked = _revoked_entry(revocation_list, str(document.get("id", "")))
+    if revoked is None:
+        return [STATUS_OK]
+    reason = revoked.get("revocationReason")
+    if isinstance(reason, str) and reason.strip():
+        return [Check.failure("revoked", "revoked_because", why=reason.strip()[:300])]
+    return [Check.failure("revoked")]
+
+
 def ob3_status(document: Mapping[str, Any]) -> list[Check]:
     credential_id = str(document.get("id", ""))
     public_id = our_public_id(credential_id, ("/badges/",))
@@ -104,6 +147,8 @@ def ob3_status(document: Mapping[str, Any]) -> list[Check]:
     for entry in entries:
         if isinstance(entry, Mapping) and entry.get("type") == "BitstringStatusListEntry":
             checks += bitstring_status(entry, ob3.issuer_id(document))
+        elif isinstance(entry, Mapping) and entry.get("type") == "1EdTechRevocationList":
+            checks += edtech_revocation_list(entry, document)
         else:
             checks.append(Check.failure("status_unsupported"))
     return checks or [NO_STATUS]

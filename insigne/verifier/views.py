@@ -12,16 +12,20 @@ like its other form errors).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.forms import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from insigne.badges.models import Credential
+from insigne.badges.models import Credential, Visibility
+from insigne.badges.presenter import badge_view
 from insigne.openbadges.checks import Check
 from insigne.platform import ratelimit, uploads
 from insigne.platform.api_errors import json_errors
@@ -29,6 +33,7 @@ from insigne.platform.messages import describe
 from insigne.verifier.fetch import on_behalf_of
 from insigne.verifier.forms import VerifyForm
 from insigne.verifier.inputs import MAX_INPUT_BYTES
+from insigne.verifier.status import database_status, our_credential, our_public_id
 from insigne.verifier.stored import stored_verdict
 from insigne.verifier.verify import Verdict, verify
 
@@ -42,20 +47,123 @@ OVER_LIMITS = frozenset(
 )
 
 
+# What each check is about, for a recruiter (the code stays in the technical details).
+CHECK_TITLES = {
+    "signature": gettext_lazy("Signature de l'émetteur"),
+    "key_binding": gettext_lazy("Clé de l'émetteur"),
+    "key_unknown": gettext_lazy("Clé de l'émetteur"),
+    "key_unreachable": gettext_lazy("Clé de l'émetteur"),
+    "key_purpose": gettext_lazy("Clé de l'émetteur"),
+    "schema": gettext_lazy("Format Open Badges"),
+    "shape": gettext_lazy("Format Open Badges"),
+    "jsonld": gettext_lazy("Contenu du badge"),
+    "undefined_term": gettext_lazy("Contenu du badge"),
+    "unknown_context": gettext_lazy("Contenu du badge"),
+    "valid_from": gettext_lazy("Date de délivrance"),
+    "valid_until": gettext_lazy("Date d'expiration"),
+    "status": gettext_lazy("Révocation"),
+    "status_unreachable": gettext_lazy("Révocation"),
+    "status_unknown": gettext_lazy("Registre de l'émetteur"),
+    "revoked": gettext_lazy("Révocation"),
+    "replaced": gettext_lazy("Version du badge"),
+    "recipient": gettext_lazy("Titulaire"),
+    "hosted": gettext_lazy("Badge publié par l'émetteur"),
+    "badge_class": gettext_lazy("Description du badge"),
+    "issuer_profile": gettext_lazy("Profil de l'émetteur"),
+    "issuer_mismatch": gettext_lazy("Émetteur"),
+    "unsupported": gettext_lazy("Format du badge"),
+    "jwt_algorithm": gettext_lazy("Signature de l'émetteur"),
+    "jwt_claims": gettext_lazy("Signature de l'émetteur"),
+}
+
+
 def _headline(verdict: Verdict) -> dict[str, str]:
+    """The one verdict at the top: the badge's status, with the email check folded in."""
     titles = {
         "valid": (_("Badge authentique et valide"), "success"),
         "revoked": (_("Badge révoqué par son émetteur"), "error"),
         "replaced": (_("Badge remplacé par une version corrigée"), "warning"),
-        "invalid": (_("Badge non valide"), "error"),
+        "expired": (_("Badge authentique, mais expiré"), "warning"),
+        "invalid": (_("Badge non authentique"), "error"),
+        "unsupported": (_("Badge impossible à vérifier ici"), "info"),
         "unreadable": (_("Badge illisible"), "info"),
     }
+    leads = {
+        "valid": _(
+            "Il a bien été délivré et signé par l'émetteur indiqué, il n'a pas été modifié "
+            "depuis et il n'a pas été révoqué."
+        ),
+        "revoked": _(
+            "Il a bien été délivré, mais son émetteur l'a retiré : il ne doit plus être pris "
+            "en compte."
+        ),
+        "replaced": _(
+            "Il a bien été délivré, puis corrigé par son émetteur : seule la nouvelle version "
+            "fait foi."
+        ),
+        "expired": _(
+            "Il a bien été délivré par l'émetteur indiqué, mais sa date de validité est passée."
+        ),
+        "invalid": _(
+            "Au moins une vérification a échoué : ce document a pu être modifié ou fabriqué. "
+            "Ne vous fiez pas à ce qu'il affiche."
+        ),
+        "unsupported": _(
+            "Ce document ressemble à un badge, mais il utilise un format que ce service ne sait "
+            "pas vérifier : cela ne veut pas dire qu'il est faux."
+        ),
+        "unreadable": _("Ce que vous avez fourni ne contient pas de badge lisible."),
+    }
     title, level = titles[verdict.status]
-    return {"title": title, "level": level}
+    lead = leads[verdict.status]
+    if verdict.status == "valid" and verdict.recipient_match is False:
+        title, level = _("Badge authentique, mais pas délivré à cette adresse"), "warning"
+        lead = _(
+            "Le badge est authentique, mais il n'a pas été délivré à l'adresse indiquée : "
+            "il appartient peut-être à quelqu'un d'autre. Demandez au candidat l'adresse "
+            "à laquelle il l'a reçu."
+        )
+    elif verdict.status == "valid" and verdict.recipient_match:
+        title = _("Badge authentique et valide, délivré à cette adresse")
+    return {"title": title, "level": level, "lead": lead}
+
+
+def _explained(check: Check) -> dict[str, Any]:
+    return {
+        "check": check,
+        "title": CHECK_TITLES.get(check.code, _("Vérification")),
+        "sentence": describe(check.reason, check.params),
+    }
+
+
+def _decisive(verdict: Verdict) -> list[dict[str, Any]]:
+    """The failed checks that decide the verdict (the email check is in the headline)."""
+    return [_explained(c) for c in verdict.failed if c.code != "recipient"]
+
+
+def _genuine(verdict: Verdict) -> dict[str, Any] | None:
+    """Our own badge with the id a document claims, when that document is not authentic."""
+    if verdict.authentic or not verdict.summary.credential_id:
+        return None
+    public_id = our_public_id(verdict.summary.credential_id, ("/badges/", "/ob2/assertions/"))
+    credential = our_credential(public_id) if public_id else None
+    if credential is None or credential.visibility == Visibility.HIDDEN:
+        return None
+    return {
+        "view": badge_view(json.loads(credential.ob3_json)),
+        "url": reverse("badge", args=[credential.public_id]),
+        "status": [_explained(c) for c in database_status(credential)],
+    }
 
 
 def _result_context(verdict: Verdict) -> dict[str, Any]:
-    return {"verdict": verdict, "headline": _headline(verdict)}
+    return {
+        "verdict": verdict,
+        "headline": _headline(verdict),
+        "decisive": _decisive(verdict),
+        "explained": [_explained(check) for check in verdict.checks],
+        "genuine": _genuine(verdict),
+    }
 
 
 def _over_limits(verdict: Verdict) -> Check | None:

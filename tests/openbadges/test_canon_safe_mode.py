@@ -54,7 +54,7 @@ def test_it_refuses_inline_and_unknown_contexts():
     credential["@context"].append({"hours": "https://example.org/hours"})
     assert refusal(credential) == "unknown_context"
     credential = build_credential(demo_facts())
-    credential["@context"][1] = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"
+    credential["@context"][1] = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.9.9.json"
     assert refusal(credential) == "unknown_context"
 
 

@@ -102,7 +102,7 @@ def test_a_tampered_badge_is_kept_and_marked_invalid(client, owner, key):
     client.post("/passeport/importer/", {"badge_text": json.dumps(document)})
     kept = KeptBadge.objects.get(owner=owner)
     assert kept.status == "invalid"
-    assert "Non valide" in client.get("/passeport/").content.decode()
+    assert "Non authentique" in client.get("/passeport/").content.decode()
 
 
 def test_a_hostile_svg_is_refused_in_french(client, owner):

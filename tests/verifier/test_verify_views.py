@@ -56,14 +56,16 @@ def test_it_verifies_an_uploaded_svg_and_checks_the_email(client, credential):
     upload = SimpleUploadedFile("badge.svg", baked_svg(credential).encode(), "image/svg+xml")
     response = post(client, badge_file=upload, email=EMAIL)
     assert response.context["verdict"].recipient_match is True
-    assert "Adresse confirmée" in response.content.decode()
+    assert "Badge authentique et valide, délivré à cette adresse" in response.content.decode()
 
 
 def test_it_verifies_pasted_json_and_says_when_the_email_does_not_match(client, credential):
     response = post(client, badge_text=credential.ob3_json, email="autre@exemple.test")
     page = response.content.decode()
     assert response.context["verdict"].status == "valid"
-    assert "Adresse non confirmée" in page
+    # One verdict at the top, that already says the address does not match (never green).
+    assert "Badge authentique, mais pas délivré à cette adresse" in page
+    assert "fr-alert--success" not in page
     assert "Échec :" in page
 
 
@@ -82,7 +84,7 @@ def test_it_shows_a_tampered_badge_as_invalid_with_the_failed_check(client, cred
     document = json.loads(credential.ob3_json)
     document["credentialSubject"]["name"] = "Quelqu'un d'autre"
     page = post(client, badge_text=json.dumps(document)).content.decode()
-    assert "Badge non valide" in page
+    assert "Badge non authentique" in page
     assert 'data-code="signature"' in page
 
 

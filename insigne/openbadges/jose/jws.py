@@ -84,11 +84,44 @@ def _check_header_depth(text: str) -> None:
         raise json_limits.JsonTooDeep("json_too_deep", max=json_limits.MAX_DEPTH)
 
 
+def _part(text: str, index: int) -> dict[str, Any] | None:
+    """Part ``index`` of a compact JWS as a JSON object, unverified; ``None`` if unreadable."""
+    parts = text.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        data = base64.urlsafe_b64decode(parts[index] + "=" * (-len(parts[index]) % 4))
+        return _object(data)
+    except (ValueError, TypeError):
+        return None
+
+
+def unverified_payload(text: str) -> dict[str, Any] | None:
+    """What a token claims, read WITHOUT checking anything (to show it as unverified)."""
+    return _part(text.strip(), 1)
+
+
+def _refuse_algorithm(text: str) -> None:
+    """A token whose header names no allowed algorithm is refused as such (``none``: unsigned),
+    not as unreadable: it is a badge someone may be passing off as signed."""
+    header = _part(text, 0)
+    if header is None or "alg" not in header:
+        return
+    algorithm = header.get("alg")
+    if algorithm not in ALGORITHMS:
+        reason = "jwt_unsigned" if str(algorithm).lower() == "none" else "jwt_algorithm"
+        raise JoseError("jwt_algorithm", reason=reason, algorithm=str(algorithm))
+
+
 def read(text: str) -> Token:
     """Parse a compact JWS without checking its signature (to find its key and kind)."""
     text = text.strip()
     try:
         _check_header_depth(text)
+    except (ValueError, UnicodeError, TypeError) as error:
+        raise JoseError("jwt_malformed") from error
+    _refuse_algorithm(text)
+    try:
         signature = jws.extract_compact(text.encode("ascii"), registry=_REGISTRY)
         return Token(text, dict(signature.headers()), _object(signature.payload), signature)
     except (errors.JoseError, ValueError, UnicodeError, TypeError) as error:

@@ -36,6 +36,14 @@ DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 DID_V1 = "https://www.w3.org/ns/did/v1"
 OPENBADGES_V2 = "https://w3id.org/openbadges/v2"
+# Read only when verifying other issuers' badges (VC 1.1, older OB 3.0 contexts, suites).
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+OB_V3P0_300 = "https://purl.imsglobal.org/spec/ob/v3p0/context.json"
+OB_V3P0_301 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json"
+OB_V3P0_302 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"
+OB_V3P0_CONTEXTS = (OB_V3P0_300, OB_V3P0_301, OB_V3P0_302, OB_V3P0)
+DATA_INTEGRITY_V1 = "https://w3id.org/security/data-integrity/v1"
+ED25519_2020_V1 = "https://w3id.org/security/suites/ed25519-2020/v1"
 
 CONTEXT_FILES: dict[str, str] = {
     VC_V2: "credentials-v2.jsonld",
@@ -45,6 +53,12 @@ CONTEXT_FILES: dict[str, str] = {
     MULTIKEY_V1: "multikey-v1.jsonld",
     DID_V1: "did-v1.jsonld",
     OPENBADGES_V2: "openbadges-v2.jsonld",
+    VC_V1: "credentials-v1.jsonld",
+    OB_V3P0_300: "ob-v3p0-context-3.0.0.json",
+    OB_V3P0_301: "ob-v3p0-context-3.0.1.json",
+    OB_V3P0_302: "ob-v3p0-context-3.0.2.json",
+    DATA_INTEGRITY_V1: "data-integrity-v1.jsonld",
+    ED25519_2020_V1: "ed25519-signature-2020-v1.jsonld",
 }
 
 # Expansion runs with this @vocab underneath the document's contexts: a key or a
