@@ -39,3 +39,22 @@ def test_a_token_cannot_be_created_without_the_right(login):
     )
     assert response.status_code == 403
     assert not ApiToken.objects.exists()
+
+
+# The header link (and the programme's own menu entry, where it has one) each right opens.
+LINKS = {
+    rights.VIEW_FIGURES: "/console/programme/",
+    rights.MANAGE_IMPORTS: "/console/programme/imports/",
+    rights.MANAGE_API_TOKENS: "/console/api/jetons/",
+}
+
+
+@pytest.mark.parametrize("permission", list(LINKS))
+def test_the_header_shows_a_page_to_those_who_hold_its_right(permission):
+    holder = Client()
+    holder.force_login(staff_with(permission, username="holder"))
+    without = Client()
+    without.force_login(staff_with(username="other"))
+    link = f'href="{LINKS[permission]}"'
+    assert link in holder.get("/console/support/").content.decode()
+    assert link not in without.get("/console/support/").content.decode()
