@@ -14,7 +14,6 @@ highest index given out), no signature.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -38,8 +37,8 @@ from insigne.openbadges.statuslist import (
 )
 from insigne.platform import httpcache
 
-_LOCK = threading.Lock()
-_STATUS_LIST: dict[str, bytes] = {}  # the latest signed list of each form, by its etag
+# The latest signed list of each form ("json", "jwt"): its etag and its bytes.
+_STATUS_LIST: dict[str, tuple[str, bytes]] = {}
 
 
 def _public(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
@@ -142,13 +141,12 @@ def status_list(request: HttpRequest) -> HttpResponse:
     )
 
     def response() -> HttpResponse:
-        body = _STATUS_LIST.get(etag)
-        if body is None:
+        kept = _STATUS_LIST.get(form)
+        if kept is not None and kept[0] == etag:
+            body = kept[1]
+        else:
             body = _signed_status_list(revoked, size, as_jwt)
-            with _LOCK:
-                for stale in [tag for tag, kept in _STATUS_LIST.items() if kept[:1] == body[:1]]:
-                    del _STATUS_LIST[stale]
-                _STATUS_LIST[etag] = body
+            _STATUS_LIST[form] = (etag, body)  # one assignment: no lock needed between threads
         content_type = "application/vc+jwt" if as_jwt else "application/json"
         return HttpResponse(body, content_type=content_type)
 

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
+TOO_LARGE = _("Le fichier dépasse 50 Mo : découpez-le en plusieurs.")
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Fichier CSV des missions"),
@@ -18,5 +21,14 @@ class UploadForm(forms.Form):
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Le fichier dépasse 50 Mo : découpez-le en plusieurs."))
+            raise forms.ValidationError(TOO_LARGE)
         return upload
+
+    @classmethod
+    def too_large(cls) -> UploadForm:
+        """The unbound form with the size error, for a body refused before it is read."""
+        form = cls(data={})
+        form.is_valid()
+        form.errors.clear()
+        form.add_error("file", TOO_LARGE)
+        return form

@@ -20,16 +20,8 @@ IMPORTS_PER_PAGE = 50
 ERRORS_PER_PAGE = 200
 
 
-def _too_large_form() -> UploadForm:
-    form = UploadForm(data={})
-    form.is_valid()
-    form.errors.clear()
-    form.add_error("file", _("Le fichier dépasse 50 Mo : découpez-le en plusieurs."))
-    return form
-
-
 def _too_large(request: HttpRequest) -> HttpResponse:
-    return _import_page(request, _too_large_form(), status=413)
+    return _import_page(request, UploadForm.too_large(), status=413)
 
 
 @staff_member_required

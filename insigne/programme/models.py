@@ -64,11 +64,7 @@ class BackgroundImport(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.status == ImportStatus.DONE:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(99, self.rows_done * 100 // self.rows_total)
+        return _percent(self.rows_done, self.rows_total, self.status == ImportStatus.DONE)
 
 
 class CampaignStatus(models.TextChoices):
@@ -127,11 +123,7 @@ class Campaign(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.status == CampaignStatus.FINISHED:
-            return 100
-        if not self.planned:
-            return 0
-        return min(99, self.invited * 100 // self.planned)
+        return _percent(self.invited, self.planned, self.status == CampaignStatus.FINISHED)
 
 
 class CountKind(models.TextChoices):
@@ -155,3 +147,10 @@ class DailyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.day}: {self.count}"
+
+
+def _percent(done: int, total: int, finished: bool) -> int:
+    """A progress bar's value: 100 only once finished, never 100 before."""
+    if finished:
+        return 100
+    return min(99, done * 100 // total) if total else 0

@@ -55,11 +55,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
 
 
 def _too_large(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(data={})
-    form.is_valid()
-    form.errors.clear()
-    form.add_error("file", _("Le fichier dépasse 50 Mo : découpez-le en plusieurs."))
-    return _imports_page(request, form, status=413)
+    return _imports_page(request, UploadForm.too_large(), status=413)
 
 
 @staff_with(MANAGE_IMPORTS)
