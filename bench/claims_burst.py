@@ -21,7 +21,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from bench.sending import CountingRelay, _environment, _manage
+from tests import gunicorn
 from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,16 +70,6 @@ print(json.dumps({{
     "twins": sum(n - 1 for n in mails.values()),
 }}))
 """
-
-
-def _wait_for_port(port: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)  # polling a starting server
-    raise RuntimeError("gunicorn did not start")
 
 
 def _validate(port: int, token: str) -> tuple[float, int]:
@@ -191,18 +181,13 @@ def bench_claims_burst(claims: int = CLAIMS) -> list[tuple[str, float, str]]:
             )
             for log in logs
         ]
-        web = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "gunicorn", "insigne.wsgi"),
-                *("-w", str(WEB_WORKERS), "--threads", str(THREADS)),
-                *("-b", f"127.0.0.1:{web_port}", "--log-level", "warning"),
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        web, _port = gunicorn.start(
+            env,
+            ROOT,
+            Path(folder) / "gunicorn.log",
+            *("-w", str(WEB_WORKERS), "--threads", str(THREADS)),
+            port=web_port,
         )
-        _wait_for_port(web_port)
         for _ in range(2 * WEB_WORKERS):  # each process loads its views lazily
             _validate(web_port, "warm-up-with-no-invitation")
         _wait_until_idle(workers)

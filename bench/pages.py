@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests import gunicorn
+
 ROOT = Path(__file__).resolve().parent.parent
 CREDENTIALS = 300
 REVOKED_EVERY = 50  # one credential in fifty is revoked: the status list has bits set
@@ -38,7 +40,6 @@ REQUESTS = 5000
 CONNECTIONS = 8
 WORKERS = 2
 THREADS = 4
-START_TIMEOUT = 60.0
 SITE_URL = "https://badges.example.test"
 CORES = os.cpu_count() or 1
 
@@ -95,44 +96,6 @@ def _reset_database(env: dict[str, str]) -> None:
             "    c.execute('DROP SCHEMA public CASCADE; CREATE SCHEMA public')\n"
         )
         _run(env, "-c", script)
-
-
-def _start(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], int]:
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "insigne.wsgi",
-                "--bind",
-                "127.0.0.1:0",
-                "--workers",
-                str(WORKERS),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(THREADS),
-                "--keep-alive",
-                "30",
-                "--preload",
-                "--no-control-socket",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", log.read_text())
-        if found:
-            return process, int(found.group(1))
-        if process.poll() is not None:
-            break
-        time.sleep(0.05)  # polling the server's log while it starts
-    process.kill()
-    raise RuntimeError(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -248,7 +211,13 @@ def bench_pages() -> list[tuple[str, float, str]]:
     _run(env, "-c", _SEED.format(count=CREDENTIALS, revoked_every=REVOKED_EVERY))
     ids = [f"bench{n:027d}" for n in range(CREDENTIALS)]
     log = Path(folder) / "gunicorn.log"
-    process, port = _start(env, log)
+    process, port = gunicorn.start(
+        env,
+        ROOT,
+        log,
+        *("--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS)),
+        *("--keep-alive", "30", "--preload"),
+    )
     rows: list[tuple[str, float, str]] = []
     try:
         endpoints = _endpoints(ids)
@@ -292,12 +261,7 @@ def bench_pages() -> list[tuple[str, float, str]]:
         print(log.read_text()[-4000:], file=sys.stderr)  # the server's side of a failed answer
         raise
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        gunicorn.stop(process)
     return rows
 
 

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import http.client
 import os
-import re
 import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from insigne.settings import BASE_DIR
+from tests import gunicorn
 
 API_TOKEN = "security-test-token"
 START_TIMEOUT = 60.0
@@ -119,18 +118,6 @@ def _manage(env: dict[str, str], *args: str) -> None:
     )
 
 
-def _wait_for_port(log: Path, process: subprocess.Popen[bytes]) -> int:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        found = re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", log.read_text())
-        if found:
-            return int(found.group(1))
-        if process.poll() is not None:
-            break
-        time.sleep(0.05)  # polling the server's log while it starts
-    raise RuntimeError(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
-
-
 def _warm_up(port: int) -> None:
     """The first page of each worker loads templates: done before any test measures time."""
     for _ in range(8):
@@ -153,42 +140,18 @@ def gunicorn_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gunico
     _manage(env, "migrate", "--noinput")
     _manage(env, "createcachetable")
     log = tmp / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "insigne.wsgi",
-                "--bind",
-                "127.0.0.1:0",
-                "--workers",
-                "2",
-                "--threads",
-                "8",
-                "--timeout",
-                "30",
-                "--graceful-timeout",
-                "2",
-                "--preload",  # the application is loaded before the workers fork: warm
-                "--no-control-socket",
-            ],
-            env=env,
-            cwd=BASE_DIR,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process, port = gunicorn.start(
+        env,
+        BASE_DIR,
+        log,
+        *("--workers", "2", "--threads", "8", "--timeout", "30", "--graceful-timeout", "2"),
+        "--preload",  # the application is loaded before the workers fork: warm
+    )
     try:
-        port = _wait_for_port(log, process)
         _warm_up(port)
         yield GunicornServer(
             f"http://127.0.0.1:{port}", "127.0.0.1", port, upload_dir, drip, log, process
         )
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        gunicorn.stop(process)
         drip.close()
