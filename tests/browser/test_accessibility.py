@@ -41,6 +41,22 @@ HEADINGS_SCRIPT = """() => Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,
   .map(h => Number(h.tagName[1]))"""
 
 
+LARGE = 992  # the DSFR's "lg" breakpoint: from there the header menu is no modal
+
+
+def settle(page: Any) -> None:
+    """Wait until the page is as a person sees it at its current width: the design
+    system's script has set up its components and answered the last resize, not
+    halfway through. Its header menu is a modal below ``lg`` only: from ``lg`` up the
+    script takes the modal's ``aria-labelledby`` away (a ``div`` without a role may
+    not carry one), and gives it back below; that happens a frame after the resize."""
+    with contextlib.suppress(PlaywrightTimeoutError):  # pages without the DSFR script
+        page.wait_for_selector("html[data-fr-js='true']", state="attached", timeout=3000)
+        labelled = "[aria-labelledby]"
+        state = labelled if page.viewport_size["width"] < LARGE else f":not({labelled})"
+        page.wait_for_selector(f"#header-menu{state}", state="attached", timeout=3000)
+
+
 @dataclass
 class Audit:
     """Everything wrong on the pages visited with one browser context."""
@@ -59,13 +75,11 @@ class Audit:
         phones: tuple[dict[str, int], ...] = (),
     ) -> None:
         page.set_viewport_size(DESKTOP)
-        # Audit the page as a person sees it: once the design system's script has set up
-        # its components (it gives the menus their dialog role), not halfway through.
-        with contextlib.suppress(PlaywrightTimeoutError):  # pages without the DSFR script
-            page.wait_for_selector("html[data-fr-js='true']", state="attached", timeout=3000)
+        settle(page)
         self._axe(page, f"{label} [desktop]")
         for size in ((MOBILE,) if mobile else ()) + phones:
             page.set_viewport_size(size)
+            settle(page)
             where = f"{label} [{size['width']}px]"
             self._axe(page, where)
             overflow = page.evaluate(

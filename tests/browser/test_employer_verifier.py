@@ -4,7 +4,6 @@ and photographed (``INSIGNE_SCREENSHOT_DIR`` keeps the pictures for a person to 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from pathlib import Path
@@ -13,17 +12,12 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
+from tests.browser.test_accessibility import AXE_OPTIONS, settle
 from tests.verifier.helpers import issue_ours
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
 
 
 @pytest.fixture
@@ -35,8 +29,7 @@ def shots(tmp_path) -> Path:
 
 def verify_in_page(page: Any, live_server: Any, text: str, email: str = "") -> None:
     page.goto(f"{live_server.url}/verifier/")
-    with contextlib.suppress(PlaywrightTimeoutError):
-        page.wait_for_selector("html[data-fr-js='true']", state="attached", timeout=3000)
+    settle(page)
     page.get_by_label("Ou collez l'adresse, l'identifiant ou le contenu du badge").fill(text)
     if email:
         page.get_by_label("Adresse électronique du titulaire (facultatif)").fill(email)
@@ -45,8 +38,7 @@ def verify_in_page(page: Any, live_server: Any, text: str, email: str = "") -> N
 
 
 def audit(page: Any, shots: Path, name: str) -> None:
-    with contextlib.suppress(PlaywrightTimeoutError):
-        page.wait_for_selector("html[data-fr-js='true']", state="attached", timeout=3000)
+    settle(page)
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]

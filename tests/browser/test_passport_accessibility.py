@@ -17,7 +17,7 @@ from PIL import Image
 from insigne.openbadges.ob3 import build_credential
 from insigne.passport import sync
 from insigne.passport.models import KeptBadge, Profile, Visibility
-from tests.browser.test_accessibility import AXE_OPTIONS, DESKTOP, HEADINGS_SCRIPT
+from tests.browser.test_accessibility import AXE_OPTIONS, DESKTOP, HEADINGS_SCRIPT, settle
 from tests.passport.helpers import PASSWORD, fresh_rate_limits, issued_badge, volunteer
 from tests.verifier.helpers import did_key, foreign_facts, sign, with_issuer
 
@@ -44,6 +44,7 @@ class PageAudit:
     def check(self, page, label: str) -> None:
         for name, size in (("desktop", DESKTOP), ("390px", PHONE)):
             page.set_viewport_size(size)
+            settle(page)
             where = f"{self.language} {label} [{name}]"
             for violation in self.axe.run(page, options=AXE_OPTIONS).response["violations"]:
                 targets = ", ".join(str(node["target"]) for node in violation["nodes"][:5])
