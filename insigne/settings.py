@@ -181,6 +181,9 @@ API_RATE_PER_MINUTE = envint("API_RATE_PER_MINUTE", 600)
 # Badge page visits and LinkedIn clicks are added up in each process and written at
 # most this often (seconds): a busy page does not queue one write per view on one row.
 COUNT_FLUSH_SECONDS = envint("COUNT_FLUSH_SECONDS", 10)
+# Each web process reads the revoked badges for the status list at most this often
+# (seconds); verifiers may keep the list five minutes anyway (its max-age).
+STATUS_LIST_READ_SECONDS = envint("STATUS_LIST_READ_SECONDS", 5)
 # Hosts the verifier may fetch over plain http (tests, local setups); https otherwise.
 INSIGNE_VERIFY_HTTP_HOSTS = envlist("INSIGNE_VERIFY_HTTP_HOSTS")
 LINKEDIN_ORGANIZATION_ID = envstr("LINKEDIN_ORGANIZATION_ID")

@@ -6,18 +6,23 @@ answer allows any origin (``Access-Control-Allow-Origin: *``, no credentials).
 Each answer carries an ``ETag`` and answers a conditional ``GET`` with 304
 (``insigne.platform.httpcache``). The signed status list is built once per
 process for each set of revoked badges, list size, keys and form (JSON or
-VC-JWT), and served from memory until a revocation changes the set: two
-indexed queries per request (the partial index ``credential_revoked`` and the
-highest index given out), no signature.
+VC-JWT), and served from memory until a revocation changes the set. What the
+list says is read (two indexed queries: the partial index ``credential_revoked``
+and the highest index given out) at most every ``STATUS_LIST_READ_SECONDS`` in
+each process, so a busy list costs no query at all: a revocation reaches it within
+those seconds, well inside the five minutes (``max-age``) a verifier may keep it.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -39,6 +44,9 @@ from insigne.platform import httpcache
 
 # The latest signed list of each form ("json", "jwt"): its etag and its bytes.
 _STATUS_LIST: dict[str, tuple[str, bytes]] = {}
+# What it says, and when that was read: (time.time(), revoked indexes, size in bits).
+_STATE: list[tuple[float, tuple[int, ...], int]] = []
+_STATE_LOCK = threading.Lock()
 
 
 def _public(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
@@ -104,7 +112,7 @@ def _wants_jwt(request: HttpRequest) -> bool:
     return request.get_preferred_type([*JSON_TYPES, *JWT_TYPES]) in JWT_TYPES
 
 
-def _signed_status_list(revoked: list[int], size: int, as_jwt: bool) -> bytes:
+def _signed_status_list(revoked: tuple[int, ...], size: int, as_jwt: bool) -> bytes:
     keys = issuer_keys()
     now = format_datetime(timezone.now())
     unsigned = build_status_list_credential(keys.site_url, encode_status_list(revoked, size), now)
@@ -112,6 +120,32 @@ def _signed_status_list(revoked: list[int], size: int, as_jwt: bool) -> bytes:
     if as_jwt:
         return vcjwt.sign(unsigned, key.private_key, keys.jwt_kid).encode("ascii")
     return _json(proof.sign(unsigned, key.private_key, keys.verification_method, now))
+
+
+def _list_state() -> tuple[tuple[int, ...], int]:
+    """The revoked indexes and the list's size, read again once they are old enough.
+
+    One thread reads while the others of the process serve what was read before.
+    """
+    now = time.time()
+
+    def fresh() -> bool:  # a clock set back makes it old, not young
+        return bool(_STATE) and 0 <= now - _STATE[0][0] < settings.STATUS_LIST_READ_SECONDS
+
+    if fresh():
+        return _STATE[0][1], _STATE[0][2]
+    with _STATE_LOCK:
+        if fresh():
+            return _STATE[0][1], _STATE[0][2]  # read by another thread meanwhile
+        revoked = tuple(
+            Credential.objects.filter(revoked_at__isnull=False)
+            .order_by("status_index")
+            .values_list("status_index", flat=True)
+        )
+        highest = Credential.objects.aggregate(top=Max("status_index"))["top"] or 0
+        size = max(MINIMUM_BITS, (highest // 8 + 1) * 8)
+        _STATE[:] = [(now, revoked, size)]
+        return revoked, size
 
 
 @_public
@@ -127,13 +161,7 @@ def status_list(request: HttpRequest) -> HttpResponse:
     index (``REISSUE_INDEX_BASE`` and up) lies beyond the minimum size, and a
     verifier must find its bit there, unset.
     """
-    revoked = list(
-        Credential.objects.filter(revoked_at__isnull=False)
-        .order_by("status_index")
-        .values_list("status_index", flat=True)
-    )
-    highest = Credential.objects.aggregate(top=Max("status_index"))["top"] or 0
-    size = max(MINIMUM_BITS, (highest // 8 + 1) * 8)
+    revoked, size = _list_state()
     as_jwt = _wants_jwt(request)
     form = "jwt" if as_jwt else "json"
     etag = httpcache.digest(

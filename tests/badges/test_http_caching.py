@@ -3,9 +3,11 @@ conditional GET is answered 304 without the body."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from insigne.badges import services
@@ -125,6 +127,27 @@ def test_the_status_list_is_short_lived_and_changes_with_a_revocation(client, cr
     second = again(client, url, first)
     assert second.status_code == 200 and second["ETag"] != first["ETag"]
     assert second.json()["proof"] != first.json()["proof"]
+
+
+def test_a_busy_status_list_reads_the_revocations_at_most_every_few_seconds(
+    client, credential, settings, django_assert_num_queries
+):
+    settings.STATUS_LIST_READ_SECONDS = 5
+    url = reverse("ob3_status_list")
+    client.defaults["HTTP_ACCEPT"] = "application/ld+json"
+    with time_machine.travel(dt.datetime(2027, 1, 4, 9, tzinfo=dt.UTC), tick=False) as clock:
+        first = client.get(url)
+        services.revoke_credential(credential, "Erreur de dates.")
+        clock.shift(4)
+        with django_assert_num_queries(0):  # what was read four seconds ago
+            assert client.get(url).content == first.content
+        clock.shift(2)
+        revoked = client.get(url)
+        assert revoked["ETag"] != first["ETag"]
+        assert revoked.json()["proof"] != first.json()["proof"]
+        clock.shift(-3600)  # a clock set back: what was read is not trusted any longer
+        with django_assert_num_queries(2):
+            assert client.get(url)["ETag"] == revoked["ETag"]
 
 
 def test_the_ob2_assertion_is_short_lived_and_gone_once_revoked(client, credential):
