@@ -22,6 +22,7 @@ Letters of every script, marks, punctuation and emoji are kept as typed.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 _DROPPED = frozenset({"Cc", "Cf", "Cs", "Co"})
@@ -63,6 +64,14 @@ def _shows(ch: str) -> bool:
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ı": "i"})
 
 
+# ASCII needs no decomposition: every character that is not a letter or a digit
+# becomes a space, and lower() is casefold() there.
+_ASCII_SPACES = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
+# An import folds the same communes, host organisations and names again and again:
+# the latest ones are kept (a pure function, bounded memory).
+@functools.lru_cache(maxsize=65536)
 def fold(value: str) -> str:
     """``value`` as the support search compares it: no accents, case, hyphens or punctuation.
 
@@ -75,6 +84,8 @@ def fold(value: str) -> str:
     and the search folds what the agent typed with it, so both sides agree on
     SQLite and PostgreSQL without any database collation.
     """
+    if value.isascii():
+        return " ".join(value.lower().translate(_ASCII_SPACES).split())
     decomposed = unicodedata.normalize("NFKD", value.casefold().translate(_LIGATURES))
     kept = []
     for ch in decomposed:
