@@ -144,7 +144,7 @@ def _validated(
     keys = [raw.values.get("identifiant_mission", "").strip() for raw in raws]
     stored = dict(
         Mission.objects.filter(
-            external_id__in={k for k, d in zip(keys, digests, strict=True) if d is not None}
+            external_id__any_of={k for k, d in zip(keys, digests, strict=True) if d is not None}
         )
         .exclude(import_digest=None)
         .values_list("external_id", "import_digest")
@@ -212,11 +212,11 @@ class _BatchOutcome:
 @transaction.atomic(durable=True)
 def _write_batch(rows: list[MissionRow]) -> _BatchOutcome:
     ids = [row.external_id for row in rows]
-    existing = Mission.objects.in_bulk(ids, field_name="external_id")
+    existing = _existing(ids)
     issued = (
         set(
             Mission.objects.filter(
-                external_id__in=list(existing), invitation__credential__isnull=False
+                external_id__any_of=list(existing), invitation__credential__isnull=False
             ).values_list("external_id", flat=True)
         )
         if existing
@@ -252,6 +252,11 @@ def _write_batch(rows: list[MissionRow]) -> _BatchOutcome:
     _set_digests(digest_only)
     outcome.created, outcome.updated = len(to_create), len(to_update)
     return outcome
+
+
+def _existing(ids: list[str]) -> dict[str, Mission]:
+    """The missions of these ids, by id (``in_bulk``, with the ids as one array)."""
+    return {m.external_id: m for m in Mission.objects.filter(external_id__any_of=ids)}
 
 
 def _set_digests(pairs: list[tuple[int | None, int]]) -> None:

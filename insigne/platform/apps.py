@@ -1,6 +1,8 @@
 from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
+from insigne.platform import lookups  # noqa: F401 (registers ``__any_of`` at start-up)
+
 # The admin's headings of apps that are not ours, in French (English through the
 # catalogue). Model names of ``django_tasks_db`` are translated by
 # ``locale/fr`` (they are marked for translation upstream).

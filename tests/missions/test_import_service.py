@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from insigne.missions import eligibility
+from insigne.missions import eligibility, services
 from insigne.missions.models import Mission, MissionImport
 from insigne.missions.services import import_csv
 from tests.missions.helpers import HEADER, csv_bytes, issue_badge, row
@@ -188,14 +188,14 @@ def test_a_mission_created_meanwhile_by_another_import_is_updated_not_duplicated
 ) -> None:
     """Between our read and our insert another import commits the same mission."""
     run([row()])
-    real_in_bulk = Mission.objects.in_bulk
+    real_existing = services._existing
     calls: list[int] = []
 
-    def stale_in_bulk(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def stale_existing(ids):  # type: ignore[no-untyped-def]
         calls.append(1)
-        return {} if len(calls) == 1 else real_in_bulk(*args, **kwargs)
+        return {} if len(calls) == 1 else real_existing(ids)
 
-    monkeypatch.setattr(Mission.objects, "in_bulk", stale_in_bulk)
+    monkeypatch.setattr(services, "_existing", stale_existing)
     result = run([row(commune="Brest")])
     assert counts(result) == (1, 0, 1, 0, 0) and len(calls) == 2
     assert Mission.objects.get().commune == "Brest"

@@ -1,0 +1,46 @@
+"""``__any_of``: what ``__in`` finds, with the list as one array on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from insigne.missions.models import Mission
+from tests.personas import make_mission
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [["M-ANY-1", "M-ANY-3", "M-ABSENT"], [], ["M-ANY-2", "M-ANY-2"], ["O'Brien; DROP", "M-ANY-1"]],
+)
+def test_it_finds_what_in_finds(ids):
+    for number in range(1, 4):
+        make_mission(f"M-ANY-{number}")
+    found = set(
+        Mission.objects.filter(external_id__any_of=ids).values_list("external_id", flat=True)
+    )
+    assert found == set(
+        Mission.objects.filter(external_id__in=ids).values_list("external_id", flat=True)
+    )
+    assert found == {i for i in ids if i.startswith("M-ANY-")}
+
+
+def test_integers_and_a_subquery_too():
+    pks = [make_mission(f"M-ANY-{n}").pk for n in range(3)]
+    assert Mission.objects.filter(pk__any_of=pks[:2]).count() == 2
+    subquery = Mission.objects.filter(external_id="M-ANY-2").values("pk")
+    assert list(Mission.objects.filter(pk__any_of=subquery).values_list("pk", flat=True)) == [
+        pks[2]
+    ]
+
+
+def test_the_list_is_one_parameter_on_postgresql():
+    sql, params = Mission.objects.filter(
+        external_id__any_of=["a", "b", "c"]
+    ).query.sql_with_params()
+    if connection.vendor == "postgresql":
+        assert "= ANY(%s)" in sql and list(params) == [["a", "b", "c"]]
+    else:
+        assert "IN (%s, %s, %s)" in sql and list(params) == ["a", "b", "c"]
