@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django_tasks import task
 
@@ -322,8 +323,11 @@ def request_resend(email: str) -> None:
     one task (with mission ids, never the address), and the mails are built and
     sent in the background.
     """
+    # LOWER(email), as the index ``mission_email_lower_idx`` is (``iexact`` is UPPER()).
     mission_ids = list(
-        Mission.objects.filter(email__iexact=email.strip()).values_list("pk", flat=True)
+        Mission.objects.alias(address=Lower("email"))
+        .filter(address=email.strip().lower())
+        .values_list("pk", flat=True)
     )
     transaction.on_commit(partial(resend_missions.enqueue, mission_ids))
 

@@ -19,8 +19,18 @@ class SupportSearchForm(forms.Form):
     """What a volunteer writing to support gives: names, dates, place (FAQ §6)."""
 
     name = forms.CharField(label=_("Nom ou prénom"), required=False, max_length=300)
-    email = forms.CharField(label=_("Adresse électronique"), required=False, max_length=254)
-    external_id = forms.CharField(label=_("Identifiant de mission"), required=False, max_length=64)
+    email = forms.CharField(
+        label=_("Adresse électronique"),
+        help_text=_("L'adresse entière, majuscules ou non."),
+        required=False,
+        max_length=254,
+    )
+    external_id = forms.CharField(
+        label=_("Identifiant de mission"),
+        help_text=_("L'identifiant entier."),
+        required=False,
+        max_length=64,
+    )
     place = forms.CharField(
         label=_("Commune, département ou organisme"),
         help_text=_(

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,10 +54,13 @@ def search_missions(data: dict[str, Any]) -> QuerySet[Mission]:
         return missions.none()  # only punctuation: it names no one
     for word in fold(name).split():
         missions = missions.filter(search_name__contains=word)
+    # The address and the id are looked up whole, through their indexes (a part of
+    # an address would read the whole table): the address whatever its case, the id
+    # as typed or in capitals.
     if email := str(data.get("email") or "").strip():
-        missions = missions.filter(email__icontains=email)
+        missions = missions.alias(address=Lower("email")).filter(address=email.lower())
     if external_id := str(data.get("external_id") or "").strip():
-        missions = missions.filter(external_id__iexact=external_id)
+        missions = missions.filter(external_id__in={external_id, external_id.upper()})
     if place := str(data.get("place") or "").strip():
         code = code_for(place)
         if not fold(place):

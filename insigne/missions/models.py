@@ -40,7 +40,8 @@ class Mission(models.Model):
     external_id = models.CharField(_("identifiant de mission"), max_length=64, unique=True)
     given_name = models.CharField(_("prénom"), max_length=300)
     family_name = models.CharField(_("nom"), max_length=300)
-    email = models.EmailField(_("adresse électronique"), max_length=254, db_index=True)
+    # Looked up as LOWER(email) only (index ``mission_email_lower_idx``): no plain index.
+    email = models.EmailField(_("adresse électronique"), max_length=254)
     start_date = models.DateField(_("date de début"))
     planned_end_date = models.DateField(_("date de fin prévue"))
     actual_end_date = models.DateField(_("date de fin effective"), null=True, blank=True)

@@ -106,6 +106,11 @@ def places(db):
         ({"name": "EVE corse"}, {"M-AJACCIO"}),
         ({"name": "eve", "place": "lyon"}, set()),
         ({"external_id": "m-lyon"}, {"M-LYON"}),
+        ({"external_id": "M-LYON"}, {"M-LYON"}),
+        ({"external_id": "LYON"}, set()),  # whole ids only: the unique index serves it
+        ({"email": "M-Lyon@Exemple.TEST"}, {"M-LYON"}),
+        ({"email": " m-lyon@exemple.test "}, {"M-LYON"}),
+        ({"email": "m-lyon"}, set()),  # whole addresses only: LOWER(email)'s index serves it
         (
             {
                 "date_kind": "start",
