@@ -18,6 +18,8 @@ At scale (the backfill: 900,000 rows):
   digest is the stored one is unchanged without being validated again, which
   is most of a re-import's work; any other change of those fields (support
   correcting an address) clears the digest, so the row is then compared in full;
+* on PostgreSQL a thread writes each batch while the next is read and
+  validated (``_Writer``): the database's work and Python's overlap;
 * a large import ends with ``ANALYZE`` on PostgreSQL, so that the planner knows
   the table's new size at once rather than at autovacuum's next visit.
 """
@@ -26,12 +28,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, models, transaction
 from django.utils import timezone
 
 from insigne.missions import eligibility
@@ -75,6 +78,16 @@ class _Tally:
     errors: list[dict[str, object]] = field(default_factory=list)
     warnings: list[dict[str, object]] = field(default_factory=list)
 
+    def add(self, other: _Tally) -> None:
+        """What ``other`` wrote (its ``read`` is counted by the reader)."""
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.unchanged_issued += other.unchanged_issued
+        self.rejected += other.rejected
+        self.errors.extend(other.errors)
+        self.warnings.extend(other.warnings)
+
 
 def import_missions(
     rows: Iterable[MissionRow | RejectedRow],
@@ -91,11 +104,12 @@ def import_missions(
     knows its mixed-encoding warning at the end); they come first in the summary.
     """
     tally = _Tally()
-    for batch in _batches(iter(rows), BATCH_SIZE):
-        tally.read += len(batch)
-        _import_batch(batch, tally)
-        if progress is not None:
-            progress(tally.read)
+    with _Writer(tally) as writer:
+        for batch in _batches(iter(rows), BATCH_SIZE):
+            tally.read += len(batch)
+            writer.write(batch)
+            if progress is not None:
+                progress(tally.read)
     return _finish(tally, warnings, source, filename, uploaded_by)
 
 
@@ -122,12 +136,65 @@ def import_csv(
             finished_at=timezone.now(),
         )
     tally, duplicates = _Tally(), Duplicates()
-    for raw_batch in _batches(csv_file.rows, BATCH_SIZE):
-        tally.read += len(raw_batch)
-        _import_batch(_validated(raw_batch, duplicates, tally), tally)
-        if progress is not None:
-            progress(tally.read)
+    with _Writer(tally) as writer:
+        for raw_batch in _batches(csv_file.rows, BATCH_SIZE):
+            tally.read += len(raw_batch)
+            writer.write(_validated(raw_batch, duplicates, tally))
+            if progress is not None:
+                progress(tally.read)
     return _finish(tally, csv_file.warnings, source, filename, uploaded_by)
+
+
+class _Writer:
+    """Writes the batches in order; on PostgreSQL, one batch while the next is read.
+
+    Reading and validating a batch is Python's work; writing it is mostly the
+    database's (``COPY``, the indexes). On PostgreSQL, outside any transaction,
+    each batch is written by a thread of its own connection while this one reads
+    and validates the next: at most one batch in flight, written in file order,
+    each in its own transaction as before. Its counts go to a tally of its own,
+    added to the import's once written, so the two threads never share one. A
+    write that fails raises here, at the next batch or at the end. Elsewhere
+    (SQLite, which has one writer anyway, or inside a transaction, whose rows
+    another connection could not see) each batch is written in turn.
+    """
+
+    def __init__(self, tally: _Tally) -> None:
+        self.tally = tally
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: Future[_Tally] | None = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def write(self, batch: list[MissionRow | RejectedRow]) -> None:
+        if self.pool is None:
+            _import_batch(batch, self.tally)
+            return
+        self._collect()
+        self.pending = self.pool.submit(_written, batch)
+
+    def _collect(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            self.tally.add(pending.result())
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is None:
+            return
+        try:
+            self._collect()
+        finally:
+            self.pool.submit(connections.close_all).result()  # the thread's connection
+            self.pool.shutdown()
+
+
+def _written(batch: list[MissionRow | RejectedRow]) -> _Tally:
+    tally = _Tally()
+    _import_batch(batch, tally)
+    return tally
 
 
 def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:

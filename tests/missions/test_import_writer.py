@@ -1,0 +1,81 @@
+"""The import's writer thread (PostgreSQL, outside a transaction): one batch written
+while the next is read, with the counts, the order and the failures of the plain loop."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from insigne.missions import services
+from insigne.missions.models import Mission
+from insigne.missions.services import import_csv
+from tests.missions.helpers import csv_bytes, row
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the writer thread is PostgreSQL's"
+    ),
+]
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    monkeypatch.setattr(services, "BATCH_SIZE", 50)
+
+
+def rows(count: int, **overrides: str) -> list[dict[str, str]]:
+    return [row(identifiant_mission=f"W-{n:04d}", **overrides) for n in range(count)]
+
+
+def test_batches_are_written_by_the_thread_with_the_same_counts_and_report(
+    small_batches, monkeypatch
+):
+    threads: set[str] = set()
+    real = services._import_batch
+
+    def noting(batch, tally):  # type: ignore[no-untyped-def]
+        threads.add(threading.current_thread().name)
+        real(batch, tally)
+
+    monkeypatch.setattr(services, "_import_batch", noting)
+    lines = rows(230)
+    lines[7]["email"] = "sans-arobase"  # rejected in the first batch
+    lines[170]["date_debut"] = "31/02/2025"  # and in the fourth
+    first = import_csv(csv_bytes(lines), "csv", "lot.csv")
+    lines[99]["commune"] = "Brest"  # one update, the rest unchanged
+    second = import_csv(csv_bytes(lines), "csv", "lot.csv")
+    assert {name.split("_")[0] for name in threads} == {"import-writer"}
+    assert (first.read, first.created, first.rejected) == (230, 228, 2)
+    assert [error["line"] for error in first.errors] == [9, 172]  # in file order
+    assert (second.created, second.updated, second.unchanged, second.rejected) == (0, 1, 227, 2)
+    assert (
+        Mission.objects.count() == 228
+        and Mission.objects.get(external_id="W-0099").commune == "Brest"
+    )
+
+
+def test_a_write_that_fails_stops_the_import_and_leaves_no_connection_open(
+    small_batches, monkeypatch
+):
+    calls: list[int] = []
+    real = services._write_batch
+
+    def failing(batch):  # type: ignore[no-untyped-def]
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise RuntimeError("panne simulée")
+        return real(batch)
+
+    monkeypatch.setattr(services, "_write_batch", failing)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        (before,) = cursor.fetchone()
+    with pytest.raises(RuntimeError, match="panne simulée"):
+        import_csv(csv_bytes(rows(200)), "csv", "lot.csv")
+    assert Mission.objects.count() == 50  # the first batch, committed; nothing after
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        assert cursor.fetchone()[0] == before  # the writer's connection is closed
