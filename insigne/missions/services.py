@@ -34,7 +34,7 @@ from itertools import islice
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import DatabaseError, IntegrityError, connection, connections, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from insigne.missions import eligibility
@@ -53,6 +53,7 @@ from insigne.missions.csv_format import (
     validate_row,
 )
 from insigne.missions.models import EndReason, Mission, MissionImport, search_columns
+from insigne.platform import bulk
 
 BATCH_SIZE = 2000
 # Changing one of these re-evaluates eligibility.
@@ -312,7 +313,7 @@ def _write_batch(rows: list[MissionRow]) -> _BatchOutcome:
             mission.import_digest = row.digest
             to_update.append(mission)
             changed_fields |= changes
-    _insert(to_create, now)
+    bulk.insert_rows(Mission, to_create, now)
     if to_update:
         fields = sorted(changed_fields | {"updated_at", "import_digest"})
         Mission.objects.bulk_update(to_update, fields)
@@ -363,79 +364,6 @@ def _search_values(values: dict[str, object]) -> dict[str, str]:
 
 
 _SEARCH_ORDER = ("given_name", "family_name", "host_name", "commune", "departement")
-
-
-def _insert(rows: list[dict[str, object]], now: dt.datetime) -> None:
-    """Insert new missions with one ``executemany``.
-
-    Why not ``bulk_create``: SQLite caps a statement at 999 parameters, so
-    ``bulk_create`` sends 45 missions per INSERT and prepares every value
-    through the field API; that was 80% of a 100,000-row import. Here each
-    value is adapted once by the backend's own adapters, absent optional
-    columns take the model defaults, and Django's cursor keeps it portable.
-    On PostgreSQL the rows go in by ``COPY … FROM STDIN`` (psycopg's copy),
-    several times faster than a pipelined ``executemany`` there; a duplicate
-    key fails the ``COPY`` as it would the ``INSERT`` (``IntegrityError``).
-    """
-    if not rows:
-        return
-    fields = [f for f in Mission._meta.concrete_fields if not f.primary_key]
-    ops = connection.ops
-    quoted = ", ".join(ops.quote_name(str(f.column)) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    # Only model metadata (quoted) goes into the text; every value is a parameter.
-    table = ops.quote_name(Mission._meta.db_table)
-    sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"  # noqa: S608
-    stamp = ops.adapt_datetimefield_value(now)
-    defaults = {
-        f.attname: stamp if f.attname in {"created_at", "updated_at"} else f.get_default()
-        for f in fields
-    }
-    names = [f.attname for f in fields]
-    fallback = [defaults[name] for name in names]
-    params: list[tuple[Any, ...]]
-    if all(_plain(f) for f in fields):
-        # Both drivers adapt these types themselves, as Django would (dates as ISO text
-        # on SQLite): one C-level map per row.
-        params = [tuple(map(row.get, names, fallback)) for row in rows]
-    else:
-        adapters = [(f.attname, _adapter(f)) for f in fields]
-        params = [
-            tuple(adapt(row.get(name, defaults[name])) for name, adapt in adapters) for row in rows
-        ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            copy_sql = f"COPY {table} ({quoted}) FROM STDIN"
-            # The driver's own cursor: its errors become Django's (IntegrityError…).
-            with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
-                for values in params:
-                    copy.write_row(values)
-        else:
-            cursor.executemany(sql, params)
-
-
-_PLAIN_FIELDS = (
-    models.CharField,
-    models.TextField,
-    models.BooleanField,
-    models.DateField,  # DateTimeField too: only the stamp, adapted above
-    models.BigIntegerField,
-)
-
-
-def _plain(field: models.Field[Any, Any]) -> bool:
-    return isinstance(field, _PLAIN_FIELDS)
-
-
-def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
-    """How a Python value becomes a parameter (``DateTimeField`` is a ``DateField``)."""
-    if isinstance(field, models.DateTimeField):
-        return lambda value: value  # only the stamp, adapted once above
-    if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value
-    if isinstance(field, models.CharField | models.TextField | models.BooleanField):
-        return lambda value: value
-    return lambda value: field.get_db_prep_save(value, connection)
 
 
 def _apply(mission: Mission, row: MissionRow) -> set[str]:
