@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import dateformat, translation
 
 from insigne.badges.models import Credential
 from insigne.badges.presenter import baked_png, linkedin_url
@@ -38,13 +40,39 @@ def _invitation_context(
     claim_url, decline_url, resend_url = urls or _invitation_urls(token)
     return {
         "subject": INVITATION_SUBJECT,
-        "mission": mission,
+        "given_name": mission.given_name,
+        "family_name": mission.family_name,
+        "host_name": mission.host_name,
+        "end_date": _long_date(mission.actual_end_date),
         "claim_url": claim_url,
         "button_url": claim_url,
         "decline_url": decline_url,
         "resend_url": resend_url,
         "button_label": "Obtenir mon badge",
     }
+
+
+# What differs from one invitation to the next: the rest of a batch's mails is rendered
+# once (``render_mails``).
+INVITATION_VARYING = (
+    "given_name",
+    "family_name",
+    "host_name",
+    "end_date",
+    "claim_url",
+    "button_url",
+    "decline_url",
+)
+
+
+def _long_date(day: dt.date | None) -> str:
+    """« 30 avril 2026 », in the active language, as ``|date:"j F Y"`` writes it."""
+    return _formatted_date(day, translation.get_language()) if day else ""
+
+
+@functools.lru_cache(maxsize=8192)  # the end dates of a backfill: a few thousand days
+def _formatted_date(day: dt.date, language: str) -> str:
+    return dateformat.format(day, "j F Y")
 
 
 def _invitation_urls(token: str) -> tuple[str, str, str]:
@@ -89,10 +117,11 @@ def invitation_mails(missions_and_tokens: list[tuple[Mission, str]]) -> list[Mai
         urls = _url_maker()
         rendered = render_mails(
             "claims/mail/invitation",
-            (
+            [
                 _invitation_context(mission, token, urls(token))
                 for mission, token in missions_and_tokens
-            ),
+            ],
+            varying=INVITATION_VARYING,
         )
     return [Mail(subject=INVITATION_SUBJECT, text=text, html=html) for text, html in rendered]
 

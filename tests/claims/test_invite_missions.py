@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
+from django.template import engines
 from django.test.utils import CaptureQueriesContext
 
 from insigne.claims import mails, services
 from insigne.claims.models import Invitation, InvitationLink
 from insigne.claims.tokens import hash_token
+from insigne.mail import services as mail_services
 from insigne.mail.models import MailPriority, OutgoingMail
 from insigne.missions.models import Mission
 from tests.personas import make_mission
@@ -45,6 +49,46 @@ def test_a_batch_mail_is_the_mail_rendered_alone(badge_class) -> None:
     [batch] = mails.invitation_mails([(mission, "jeton-exemple")])
     assert batch == mails.invitation_mail(invitation, "jeton-exemple")
     assert mission.given_name in batch.text and "jeton-exemple" in batch.html
+
+
+HOSTILE = [
+    {"given_name": "<script>alert(1)</script>", "family_name": 'O\'Brien & "fils"'},
+    {"given_name": "Zoé 👩🏽‍🚀", "family_name": "محمد", "host_name": "Les Restos & Cie <Lyon>"},
+    {"given_name": "Léa", "family_name": "Dupont", "host_name": ""},  # empty: rendered in full
+    {"given_name": "Noé", "family_name": "Martin", "actual_end_date": dt.date(2026, 2, 28)},
+]
+
+
+def test_every_mail_of_a_batch_is_the_mail_rendered_alone_whatever_the_names(badge_class, caplog):
+    made = [make_mission(f"M-HOSTILE-{n}", **overrides) for n, overrides in enumerate(HOSTILE * 3)]
+    pairs = [(mission, f"jeton-{n}") for n, mission in enumerate(made)]
+    batch = mails.invitation_mails(pairs)
+    for (mission, token), mail in zip(pairs, batch, strict=True):
+        alone = mails.invitation_mail(Invitation(mission=mission), token)
+        assert mail == alone
+    assert "&lt;script&gt;" in batch[0].html and "<script>" in batch[0].text
+    assert "28 février 2026" in batch[3].text
+    assert "rendered in full" not in caplog.text  # the skeleton was used
+
+
+def test_a_template_that_filters_a_varying_value_is_rendered_in_full(monkeypatch, caplog):
+    engine = engines["django"]
+    templates = {
+        "lot.txt": engine.from_string(
+            "{% autoescape off %}{{ name|upper }} {{ url }}{% endautoescape %}"
+        ),
+        "lot.html": engine.from_string(
+            "<p>{{ name }} <a href='{{ url }}'>{% if name %}x{% endif %}</a>"
+        ),
+    }
+    monkeypatch.setattr(mail_services, "get_template", templates.__getitem__)
+    contexts = [{"name": "Zoé & Cie", "url": "https://a/1"}, {"name": "léa", "url": "https://a/2"}]
+    rendered = mail_services.render_mails("lot", contexts, varying=("name", "url"))
+    assert rendered == [
+        ("ZOÉ & CIE https://a/1\n", "<p>Zoé &amp; Cie <a href='https://a/1'>x</a>"),
+        ("LÉA https://a/2\n", "<p>léa <a href='https://a/2'>x</a>"),
+    ]
+    assert "rendered in full" in caplog.text
 
 
 def test_the_limit_is_respected_and_the_next_run_goes_on(badge_class, monkeypatch) -> None:
