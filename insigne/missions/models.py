@@ -67,6 +67,25 @@ class Mission(models.Model):
     # names as recorded and as signed on the badge; commune, département, host.
     search_name = models.TextField(_("nom (recherche)"), blank=True, editable=False)
     search_place = models.TextField(_("lieu (recherche)"), blank=True, editable=False)
+    # The import that created the mission, and the last one that changed it (an earlier
+    # change's import is not kept: one column, not a history; support's changes are in
+    # the audit log). Null for a mission made otherwise (demo, tests).
+    created_by_import = models.ForeignKey(
+        "MissionImport",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_by_import = models.ForeignKey(
+        "MissionImport",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -145,7 +164,11 @@ def search_columns(
 
 
 class MissionImport(models.Model):
-    """One import run: where it came from, what it did, and every rejected row."""
+    """One import run: where it came from, what it did, and every rejected row.
+
+    Recorded when the run starts (the missions it writes point to it), completed when
+    it ends: ``finished_at`` is empty while it runs, and stays so if it was interrupted.
+    """
 
     source = models.CharField(max_length=16)  # "csv", "upload", "api"
     filename = models.CharField(max_length=255, blank=True)
