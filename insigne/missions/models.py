@@ -200,3 +200,13 @@ class MissionImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import {self.pk} ({self.source}, {self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def origin(self) -> str:
+        """Where the rows came from, as the console names it: the API, or the file and how."""
+        if self.source == "api":
+            return str(_("API"))
+        if self.source == "upload":
+            user = self.uploaded_by.get_username() if self.uploaded_by else "—"
+            return _("%(name)s (déposé par %(user)s)") % {"name": self.filename, "user": user}
+        return _("%(name)s (commande)") % {"name": self.filename}

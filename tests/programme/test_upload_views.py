@@ -172,3 +172,13 @@ def test_the_upload_needs_the_csrf_token(upload) -> None:
     response = upload(client, csv_bytes([row()]), csrfmiddlewaretoken=token)
     assert response.status_code == 302
     assert Mission.objects.count() == 1
+
+
+def test_a_report_says_when_its_import_has_not_finished(staff_client: Client, upload) -> None:
+    upload(staff_client, csv_bytes([row()]))
+    done = MissionImport.objects.get()
+    running = MissionImport.objects.create(source="upload", filename="gros.csv")
+    notice = "Import pas encore terminé, ou interrompu : ces chiffres ne sont pas définitifs."
+    for result, shown in ((running, True), (done, False)):
+        page = staff_client.get(reverse("programme_import_result", args=[result.pk]))
+        assert (notice in page.content.decode()) is shown
