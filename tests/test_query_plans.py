@@ -95,17 +95,20 @@ def test_the_invitation_walk_and_the_import_lookup_use_indexes() -> None:
     [
         ({"email": "M-Plan-3@exemple.test"}, "mission_email_lower_idx"),
         ({"external_id": "m-plan-3"}, "missions_mission_external_id_key"),
-        ({"name": "camille"}, "mission_search_name_trgm"),
+        # The trigram index or the name index walked in order: the planner's choice
+        # by the statistics, either of them an index.
+        ({"name": "zephyrine"}, None),
     ],
 )
 def test_the_support_search_finds_its_rows_through_an_index(criteria, index) -> None:
-    """The few rows found are sorted by name afterwards: the sort is allowed here."""
+    """The rows found are sorted by name afterwards: the sort is allowed here."""
     for number in range(30):
-        make_mission(f"M-PLAN-{number}")
+        make_mission(f"M-PLAN-{number}", given_name="Zéphyrine" if number == 3 else "Camille")
     with transaction.atomic():
         plan = plan_of(search_missions(criteria).values_list("pk", flat=True), sorts=True)
-    assert index in [node.get("Index Name") for node in plan], plan
+    assert index is None or index in [node.get("Index Name") for node in plan], plan
     assert "Seq Scan" not in [node["Node Type"] for node in plan], plan
+    assert any(node.get("Index Name") for node in plan), plan
 
 
 def test_the_resend_lookup_uses_the_lowercase_address_index() -> None:

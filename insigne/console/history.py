@@ -10,13 +10,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from insigne.badges.models import Credential
 from insigne.claims.models import Invitation
 from insigne.mail.models import MailStatus, OutgoingMail
-from insigne.missions.models import Mission
+from insigne.missions.models import Mission, MissionImport
 from insigne.platform import audit
 from insigne.platform.models import AuditEntry
 
@@ -26,6 +29,7 @@ class Event:
     at: dt.datetime
     label: str
     detail: str = ""
+    url: str = ""  # where the detail leads, for those allowed to follow it
 
 
 def badges_of(invitation: Invitation | None) -> list[Credential]:
@@ -59,14 +63,46 @@ def mail_kind(kind: str) -> str:
     return str(MAIL_KINDS.get(kind, kind))
 
 
+def imports_of(mission: Mission) -> dict[int, MissionImport]:
+    """The imports that created and last changed the mission, without their row reports."""
+    ids = {mission.created_by_import_id, mission.changed_by_import_id} - {None}
+    return (
+        MissionImport.objects.select_related("uploaded_by")
+        .only("source", "filename", "created_at", "uploaded_by__username")
+        .in_bulk(ids)
+    )
+
+
+def import_event(at: dt.datetime, label: str, run: MissionImport, linked: bool) -> Event:
+    """An import's step: its origin and date, linked to its report for whoever may read it."""
+    detail = _("%(origin)s — import n° %(pk)s du %(date)s") % {
+        "origin": run.origin,
+        "pk": run.pk,
+        "date": format_date(timezone.localtime(run.created_at), "d/m/Y H:i"),
+    }
+    url = reverse("programme_import_result", args=[run.pk]) if linked else ""
+    return Event(at, label, detail, url)
+
+
 def timeline(
     mission: Mission,
     invitation: Invitation | None,
     badges: list[Credential],
     mails: QuerySet[OutgoingMail],
     entries: list[AuditEntry],
+    imports: dict[int, MissionImport],
+    import_links: bool,
 ) -> list[Event]:
-    events = [Event(mission.created_at, _("Mission importée"))]
+    """Every step of the mission, oldest first; ``import_links``: link imports to their report."""
+    created = imports.get(mission.created_by_import_id or 0)
+    events = [
+        import_event(mission.created_at, _("Mission importée"), created, import_links)
+        if created
+        else Event(mission.created_at, _("Mission importée"))
+    ]
+    if changed := imports.get(mission.changed_by_import_id or 0):
+        label = _("Mission modifiée par un import")
+        events.append(import_event(changed.created_at, label, changed, import_links))
     if invitation is not None:
         events.append(Event(invitation.created_at, _("Invitation créée")))
         if invitation.opened_at:

@@ -100,6 +100,7 @@ def _mission_context(request: HttpRequest, mission: Mission, **forms: Any) -> di
     entries = history.audit_entries(mission)
     current = badges[0] if badges else None
     usable = current is not None and current.revoked_at is None
+    allowed = rights(request.user)
     return {
         "mission": mission,
         "invitation": invitation,
@@ -107,10 +108,18 @@ def _mission_context(request: HttpRequest, mission: Mission, **forms: Any) -> di
         "current": current,
         "mails": mails,
         "entries": entries,
-        "timeline": history.timeline(mission, invitation, badges, mails, entries),
+        "timeline": history.timeline(
+            mission,
+            invitation,
+            badges,
+            mails,
+            entries,
+            history.imports_of(mission),
+            import_links=allowed[roles.MANAGE_IMPORTS],
+        ),
         "resendable": services.what_to_resend(mission),
         "usable": usable,
-        "rights": rights(request.user),
+        "rights": allowed,
         "replies": replies.replies(mission, invitation),
         "address_form": forms.get("address_form")
         or ChangeAddressForm(initial={"email": mission.email}),

@@ -68,6 +68,25 @@ class Mission(models.Model):
     # names as recorded and as signed on the badge; commune, département, host.
     search_name = models.TextField(_("nom (recherche)"), blank=True, editable=False)
     search_place = models.TextField(_("lieu (recherche)"), blank=True, editable=False)
+    # The import that created the mission, and the last one that changed it (an earlier
+    # change's import is not kept: one column, not a history; support's changes are in
+    # the audit log). Null for a mission made otherwise (demo, tests).
+    created_by_import = models.ForeignKey(
+        "MissionImport",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    changed_by_import = models.ForeignKey(
+        "MissionImport",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -146,7 +165,11 @@ def search_columns(
 
 
 class MissionImport(models.Model):
-    """One import run: where it came from, what it did, and every rejected row."""
+    """One import run: where it came from, what it did, and every rejected row.
+
+    Recorded when the run starts (the missions it writes point to it), completed when
+    it ends: ``finished_at`` is empty while it runs, and stays so if it was interrupted.
+    """
 
     source = models.CharField(max_length=16)  # "csv", "upload", "api"
     filename = models.CharField(max_length=255, blank=True)
@@ -178,3 +201,13 @@ class MissionImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import {self.pk} ({self.source}, {self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def origin(self) -> str:
+        """Where the rows came from, as the console names it: the API, or the file and how."""
+        if self.source == "api":
+            return str(_("API"))
+        if self.source == "upload":
+            user = self.uploaded_by.get_username() if self.uploaded_by else "—"
+            return _("%(name)s (déposé par %(user)s)") % {"name": self.filename, "user": user}
+        return _("%(name)s (commande)") % {"name": self.filename}

@@ -22,6 +22,10 @@ At scale (the backfill: 900,000 rows):
   validated (``_Writer``): the database's work and Python's overlap;
 * a large import ends with ``ANALYZE`` on PostgreSQL, so that the planner knows
   the table's new size at once rather than at autovacuum's next visit.
+
+The import's record (``MissionImport``) is written first, so that each mission
+created or changed names it (``Mission.created_by_import``, ``changed_by_import``)
+in the same statements that write the mission; the counts complete it at the end.
 """
 
 from __future__ import annotations
@@ -104,14 +108,14 @@ def import_missions(
     ``warnings`` is read once every row has been imported (a streamed file only
     knows its mixed-encoding warning at the end); they come first in the summary.
     """
-    tally = _Tally()
-    with _Writer(tally) as writer:
+    record, tally = _start(source, filename, uploaded_by), _Tally()
+    with _Writer(tally, record.pk) as writer:
         for batch in _batches(iter(rows), BATCH_SIZE):
             tally.read += len(batch)
             writer.write(batch)
             if progress is not None:
                 progress(tally.read)
-    return _finish(tally, warnings, source, filename, uploaded_by)
+    return _finish(record, tally, warnings)
 
 
 def import_csv(
@@ -136,14 +140,14 @@ def import_csv(
             uploaded_by=uploaded_by,
             finished_at=timezone.now(),
         )
-    tally, duplicates = _Tally(), Duplicates()
-    with _Writer(tally) as writer:
+    record, tally, duplicates = _start(source, filename, uploaded_by), _Tally(), Duplicates()
+    with _Writer(tally, record.pk) as writer:
         for raw_batch in _batches(csv_file.rows, BATCH_SIZE):
             tally.read += len(raw_batch)
             writer.write(_validated(raw_batch, duplicates, tally))
             if progress is not None:
                 progress(tally.read)
-    return _finish(tally, csv_file.warnings, source, filename, uploaded_by)
+    return _finish(record, tally, csv_file.warnings)
 
 
 class _Writer:
@@ -160,8 +164,8 @@ class _Writer:
     another connection could not see) each batch is written in turn.
     """
 
-    def __init__(self, tally: _Tally) -> None:
-        self.tally = tally
+    def __init__(self, tally: _Tally, import_id: int) -> None:
+        self.tally, self.import_id = tally, import_id
         self.pool: ThreadPoolExecutor | None = None
         self.pending: Future[_Tally] | None = None
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
@@ -172,10 +176,10 @@ class _Writer:
 
     def write(self, batch: list[MissionRow | RejectedRow]) -> None:
         if self.pool is None:
-            _import_batch(batch, self.tally)
+            _import_batch(batch, self.tally, self.import_id)
             return
         self._collect()
-        self.pending = self.pool.submit(_written, batch)
+        self.pending = self.pool.submit(_written, batch, self.import_id)
 
     def _collect(self) -> None:
         pending, self.pending = self.pending, None
@@ -192,9 +196,9 @@ class _Writer:
             self.pool.shutdown()
 
 
-def _written(batch: list[MissionRow | RejectedRow]) -> _Tally:
+def _written(batch: list[MissionRow | RejectedRow], import_id: int) -> _Tally:
     tally = _Tally()
-    _import_batch(batch, tally)
+    _import_batch(batch, tally, import_id)
     return tally
 
 
@@ -226,7 +230,7 @@ def _validated(
     return rows
 
 
-def _import_batch(batch: list[MissionRow | RejectedRow], tally: _Tally) -> None:
+def _import_batch(batch: list[MissionRow | RejectedRow], tally: _Tally, import_id: int) -> None:
     valid = []
     for row in batch:
         if isinstance(row, RejectedRow):
@@ -240,21 +244,21 @@ def _import_batch(batch: list[MissionRow | RejectedRow], tally: _Tally) -> None:
     # insert; the unique constraint then fails the batch, and a second pass sees it.
     try:
         try:
-            outcome = _write_batch(valid)
+            outcome = _write_batch(valid, import_id)
         except IntegrityError:
-            outcome = _write_batch(valid)
+            outcome = _write_batch(valid, import_id)
     except DatabaseError:
         # Validation should have caught it; whatever the database still refuses
         # rejects its own row, not the batch nor the import.
-        _write_one_by_one(valid, tally)
+        _write_one_by_one(valid, tally, import_id)
         return
     outcome.add_to(tally)
 
 
-def _write_one_by_one(rows: list[MissionRow], tally: _Tally) -> None:
+def _write_one_by_one(rows: list[MissionRow], tally: _Tally, import_id: int) -> None:
     for row in rows:
         try:
-            _write_batch([row]).add_to(tally)
+            _write_batch([row], import_id).add_to(tally)
         except DatabaseError:
             tally.rejected += 1
             error = RowError(row.line, "", DATABASE_REASON).as_dict()
@@ -278,7 +282,7 @@ class _BatchOutcome:
 
 
 @transaction.atomic(durable=True)
-def _write_batch(rows: list[MissionRow]) -> _BatchOutcome:
+def _write_batch(rows: list[MissionRow], import_id: int) -> _BatchOutcome:
     ids = [row.external_id for row in rows]
     existing = _existing(ids)
     issued = (
@@ -297,7 +301,7 @@ def _write_batch(rows: list[MissionRow]) -> _BatchOutcome:
     for row in rows:
         mission = existing.get(row.external_id)
         if mission is None:
-            to_create.append(_new_values(row))
+            to_create.append(_new_values(row) | {"created_by_import_id": import_id})
             continue
         changes = _apply(mission, row)
         if not changes:
@@ -311,11 +315,12 @@ def _write_batch(rows: list[MissionRow]) -> _BatchOutcome:
         else:
             mission.updated_at = now  # bulk_update does not touch auto_now fields
             mission.import_digest = row.digest
+            mission.changed_by_import_id = import_id
             to_update.append(mission)
             changed_fields |= changes
     bulk.insert_rows(Mission, to_create, now)
     if to_update:
-        fields = sorted(changed_fields | {"updated_at", "import_digest"})
+        fields = sorted(changed_fields | {"updated_at", "import_digest", "changed_by_import"})
         Mission.objects.bulk_update(to_update, fields)
     _set_digests(digest_only)
     outcome.created, outcome.updated = len(to_create), len(to_update)
@@ -417,28 +422,20 @@ def _issued_warning(row: MissionRow, changes: set[str]) -> dict[str, object]:
     }
 
 
-def _finish(
-    tally: _Tally,
-    warnings: Iterable[RowError],
-    source: str,
-    filename: str,
-    uploaded_by: User | None,
-) -> MissionImport:
+def _start(source: str, filename: str, uploaded_by: User | None) -> MissionImport:
+    return MissionImport.objects.create(
+        source=source, filename=safe_text(filename, _FILENAME_LENGTH), uploaded_by=uploaded_by
+    )
+
+
+def _finish(record: MissionImport, tally: _Tally, warnings: Iterable[RowError]) -> MissionImport:
     tally.warnings[:0] = [warning.as_dict() for warning in warnings]
     if connection.vendor == "postgresql" and tally.created + tally.updated >= ANALYZE_AFTER:
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(Mission._meta.db_table)}")
-    return MissionImport.objects.create(
-        source=source,
-        filename=safe_text(filename, _FILENAME_LENGTH),
-        uploaded_by=uploaded_by,
-        read=tally.read,
-        created=tally.created,
-        updated=tally.updated,
-        unchanged=tally.unchanged,
-        unchanged_issued=tally.unchanged_issued,
-        rejected=tally.rejected,
-        errors=tally.errors,
-        warnings=tally.warnings,
-        finished_at=timezone.now(),
-    )
+    record.read, record.created, record.updated = tally.read, tally.created, tally.updated
+    record.unchanged, record.unchanged_issued = tally.unchanged, tally.unchanged_issued
+    record.rejected, record.errors, record.warnings = tally.rejected, tally.errors, tally.warnings
+    record.finished_at = timezone.now()
+    record.save()
+    return record

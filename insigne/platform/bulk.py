@@ -28,6 +28,7 @@ _PLAIN_FIELDS = (
     models.BooleanField,
     models.DateField,  # DateTimeField too: the stamp is adapted once, the rest is None
     models.IntegerField,
+    models.ForeignKey,  # an id or None
 )
 
 

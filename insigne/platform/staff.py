@@ -4,8 +4,8 @@
   address, that pair is locked out for ``AXES_COOLOFF_TIME`` (a French page, 429).
 * Sessions of signed-in users end after ``STAFF_IDLE_SECONDS`` without a request,
   and ``STAFF_SESSION_SECONDS`` after signing in whatever the activity.
-* Second factor: an administrator who enrolled a TOTP device (admin, *TOTP
-  devices*) must give its code at login; a session that was not verified by the
+* Second factor: an administrator who enrolled a TOTP device (admin, *Appareils
+  TOTP*) must give its code at login; a session that was not verified by the
   device is ended. Someone with no device signs in with the password alone.
 """
 

@@ -45,6 +45,7 @@ from insigne.programme.models import BackgroundImport, ImportStatus
 logger = logging.getLogger(__name__)
 
 OUTLOOK_BATCH = 2000
+OUTLOOK_FIGURES = ("missions", "eligible", "invited", "issued", "backfill", "next_run")
 # A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "%")
 
@@ -138,7 +139,8 @@ def invitation_outlook(external_ids: list[str]) -> dict[str, object]:
     """What the imported missions become: eligible, invited, and when the rest will be."""
     today = timezone.localdate()
     cutoff = settings.DAILY_INVITATIONS_ENDED_FROM
-    tally: Counter[str] = Counter()
+    # Every figure is there, zero included: a file whose rows were all rejected has one.
+    tally = Counter(dict.fromkeys(OUTLOOK_FIGURES, 0))
     upcoming: Counter[str] = Counter()
     for start in range(0, len(external_ids), OUTLOOK_BATCH):
         missions = Mission.objects.filter(

@@ -12,6 +12,8 @@ urlpatterns = [
         views.import_progress,
         name="programme_import_progress",
     ),
+    path("console/imports/", views.former_import_list),
+    path("console/imports/<int:pk>/", views.import_result, name="programme_import_result"),
     path("console/imports/<int:pk>/rejets.csv", views.rejected_csv, name="programme_rejected_csv"),
     path("console/programme/campagnes/", views_campaigns.campaign_list, name="programme_campaigns"),
     path(

@@ -1,22 +1,23 @@
-"""Console pages of the programme: the dashboard and background imports; the LinkedIn redirect."""
+"""Console pages of the programme: the dashboard, imports and their reports, LinkedIn clicks."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from insigne.badges.holders import can_see
 from insigne.badges.models import Credential, Visibility
 from insigne.badges.presenter import linkedin_url
 from insigne.missions.csv_format import COLUMNS, REQUIRED_COLUMNS
-from insigne.missions.forms import MAX_UPLOAD_BYTES, UploadForm
 from insigne.missions.models import MissionImport
 from insigne.platform import uploads
 from insigne.programme import counters, figures, imports
+from insigne.programme.forms import MAX_UPLOAD_BYTES, UploadForm
 from insigne.programme.models import BackgroundImport, CountKind, ImportStatus
 from insigne.programme.rights import MANAGE_IMPORTS, VIEW_FIGURES, staff_with
 
@@ -51,7 +52,9 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-# --- background imports --------------------------------------------------------------------
+# --- imports -------------------------------------------------------------------------------
+
+ERRORS_PER_PAGE = 200
 
 
 def _too_large(request: HttpRequest) -> HttpResponse:
@@ -115,6 +118,33 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "finished": job.status in (ImportStatus.DONE, ImportStatus.FAILED),
         }
     )
+
+
+@staff_with(MANAGE_IMPORTS)
+@require_GET
+def import_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report of any import (upload, command, API): counts, warnings, rejected rows."""
+    result = get_object_or_404(MissionImport.objects.select_related("uploaded_by"), pk=pk)
+    context = {
+        "import": result,
+        "errors_page": Paginator(result.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page")),
+        "page_title": _("Import n° %(pk)s") % {"pk": result.pk},
+    }
+    return render(request, "programme/import_result.html", context)
+
+
+@require_safe
+def former_import_list(request: HttpRequest) -> HttpResponse:
+    """``/console/imports/``, where files were once imported during the request: to the
+    background import page (whose history lists the uploads, each with its report).
+
+    A temporary redirect (302), not a permanent one: the reports of single imports stay
+    under ``/console/imports/<pk>/``, and this address may again list every import, those
+    of the API and of the command included, which the background page does not; a 301
+    would stay in browsers' caches. Only GET and HEAD: an upload posted here is refused
+    (405), never imported.
+    """
+    return redirect("programme_imports")
 
 
 @staff_with(MANAGE_IMPORTS)

@@ -320,8 +320,8 @@ def test_staff_and_demo_pages_have_no_wcag_violation(
         audit.check(page, label, phones=(PHONE,))
 
     for path, label in [
-        ("/console/imports/", "imports"),
-        (f"/console/imports/{staff_world['import']}/", "import detail"),
+        ("/console/programme/imports/", "imports"),
+        (f"/console/imports/{staff_world['import']}/", "import report"),
         ("/demo/courriels/", "demo mailbox"),
         (f"/demo/courriels/{staff_world['mail']}/", "demo mail"),
     ]:

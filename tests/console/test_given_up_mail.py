@@ -8,6 +8,7 @@ from django.urls import reverse
 from insigne.claims.models import Invitation
 from insigne.mail.models import MailStatus, OutgoingMail
 from insigne.mail.services import send_daily_summary
+from insigne.platform import roles
 from tests.claims.helpers import invite
 from tests.personas import make_mission, make_staff
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(make_staff("agent"))
+    client.force_login(make_staff("agent", roles.ADMINISTRATOR))  # support and imports
     return client
 
 
@@ -39,7 +40,7 @@ def given_up(badge_class):
 
 
 def test_console_pages_show_the_banner_and_public_pages_do_not(staff_client, given_up):
-    for url in (reverse("console_support"), reverse("mission_import_list")):
+    for url in (reverse("console_support"), reverse("programme_imports")):
         page = staff_client.get(url).content.decode()
         assert "Courriels donnés pour perdus" in page, url
         assert "1 abandonné(s) après tous les essais, 1 refusé(s)" in page
@@ -51,11 +52,11 @@ def test_console_pages_show_the_banner_and_public_pages_do_not(staff_client, giv
 
 def test_one_action_sends_them_again_and_clears_the_banner(staff_client, given_up, mailoutbox):
     response = staff_client.post(
-        reverse("console_mail_retry"), {"next": reverse("mission_import_list")}
+        reverse("console_mail_retry"), {"next": reverse("programme_imports")}
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("mission_import_list")
+    assert response["Location"] == reverse("programme_imports")
     assert sorted(m.to[0] for m in mailoutbox) == ["m-lost@exemple.test", "m-refused@exemple.test"]
     assert not Invitation.objects.filter(mission__email_undeliverable=True).exists()
     assert OutgoingMail.objects.filter(handled_at__isnull=False).count() == 2

@@ -16,13 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 
 from insigne.missions.models import Mission, MissionImport
 from insigne.missions.services import import_csv
+from insigne.platform import roles
+from insigne.programme.models import BackgroundImport
 from tests.missions.helpers import HEADER, row
+from tests.personas import make_staff
 
 pytestmark = pytest.mark.django_db
 SEED = 20261201
@@ -213,7 +216,9 @@ def test_the_same_fuzz_in_utf16_with_bom_is_read_the_same():
     assert_nothing_lost(import_csv(data, "csv", "fuzz-utf16.csv"), lines)
 
 
-def test_the_upload_page_and_the_api_report_the_same_rows_and_never_fail(settings):
+def test_the_upload_page_and_the_api_report_the_same_rows_and_never_fail(
+    settings, django_capture_on_commit_callbacks
+):
     settings.INSIGNE_API_TOKEN = TOKEN
     rng = random.Random(SEED + 2)
     objects = []
@@ -224,14 +229,22 @@ def test_the_upload_page_and_the_api_report_the_same_rows_and_never_fail(setting
     data = ";".join(HEADER).encode() + b"\n"
     data += b"\n".join(encode(values) for values in objects) + b"\n"
     staff = Client()
-    staff.force_login(User.objects.create_user("agent", is_staff=True))
+    staff.force_login(make_staff("agent", roles.PROGRAMME_MANAGER))
 
-    uploaded = staff.post(
-        "/console/imports/", {"file": SimpleUploadedFile("f.csv", data, "text/csv")}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task, run at once
+        uploaded = staff.post(
+            reverse("programme_imports"), {"file": SimpleUploadedFile("f.csv", data, "text/csv")}
+        )
     assert uploaded.status_code == 302
     assert staff.get(uploaded["Location"]).status_code == 200
+    job = BackgroundImport.objects.get()
+    assert job.status == "done"
     by_upload = MissionImport.objects.get(source="upload")
+    assert job.result == by_upload
+    report = reverse("programme_import_result", args=[by_upload.pk])
+    for page in ("1", "2", "last", "x"):
+        assert staff.get(report, {"page": page}).status_code == 200
+    assert staff.get(reverse("programme_rejected_csv", args=[by_upload.pk])).status_code == 200
     Mission.objects.all().delete()
     answer = Client().post(
         "/api/v1/missions",

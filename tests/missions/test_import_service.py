@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from insigne.missions import eligibility, services
+from insigne.missions.csv_format import rows_from_objects, validate_rows
 from insigne.missions.models import Mission, MissionImport
-from insigne.missions.services import import_csv
+from insigne.missions.services import import_csv, import_missions
 from tests.missions.helpers import HEADER, csv_bytes, issue_badge, row
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +81,36 @@ def test_it_updates_only_what_changed() -> None:
     result = run([row(commune="Lyon", departement="69"), row(identifiant_mission="SC-2")])
     assert counts(result) == (2, 0, 1, 1, 0)
     assert Mission.objects.get(external_id="SC-2026-0001").commune == "Lyon"
+
+
+def trace(external_id: str) -> tuple[int | None, int | None]:
+    mission = Mission.objects.get(external_id=external_id)
+    return mission.created_by_import_id, mission.changed_by_import_id
+
+
+def test_each_mission_names_the_import_that_created_it_and_the_last_that_changed_it() -> None:
+    first = run([row(), row(identifiant_mission="SC-2")])
+    assert trace("SC-2026-0001") == trace("SC-2") == (first.pk, None)
+    assert first.finished_at is not None and first.created == 2
+
+    second = run(
+        [row(commune="Lyon"), row(identifiant_mission="SC-2"), row(identifiant_mission="SC-3")]
+    )
+    assert counts(second) == (3, 1, 1, 1, 0)
+    assert trace("SC-2026-0001") == (first.pk, second.pk)  # changed
+    assert trace("SC-2") == (first.pk, None)  # the same row: left alone
+    assert trace("SC-3") == (second.pk, None)
+
+    third = import_missions(validate_rows(rows_from_objects([row(commune="Brest")])), "api")
+    assert trace("SC-2026-0001") == (first.pk, third.pk)
+    assert MissionImport.objects.count() == 3
+
+
+def test_an_issued_mission_keeps_the_import_that_last_changed_it() -> None:
+    first = run([row()])
+    issue_badge(Mission.objects.get())
+    run([row(nom="Autre")])
+    assert trace("SC-2026-0001") == (first.pk, None)
 
 
 def test_an_issued_badge_freezes_the_mission_and_is_reported() -> None:

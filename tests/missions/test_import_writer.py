@@ -36,9 +36,9 @@ def test_batches_are_written_by_the_thread_with_the_same_counts_and_report(
     threads: set[str] = set()
     real = services._import_batch
 
-    def noting(batch, tally):  # type: ignore[no-untyped-def]
+    def noting(batch, tally, import_id):  # type: ignore[no-untyped-def]
         threads.add(threading.current_thread().name)
-        real(batch, tally)
+        real(batch, tally, import_id)
 
     monkeypatch.setattr(services, "_import_batch", noting)
     lines = rows(230)
@@ -63,11 +63,11 @@ def test_a_write_that_fails_stops_the_import_and_leaves_no_connection_open(
     calls: list[int] = []
     real = services._write_batch
 
-    def failing(batch):  # type: ignore[no-untyped-def]
+    def failing(batch, import_id):  # type: ignore[no-untyped-def]
         calls.append(len(batch))
         if len(calls) == 2:
             raise RuntimeError("panne simulée")
-        return real(batch)
+        return real(batch, import_id)
 
     monkeypatch.setattr(services, "_write_batch", failing)
     with connection.cursor() as cursor:

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -100,6 +101,23 @@ def test_an_unreadable_file_fails_its_job_with_the_reason(
         )
     job = BackgroundImport.objects.get()
     assert job.status == "failed" and "identifiant_mission" in job.failure
+
+
+def test_a_file_whose_rows_are_all_rejected_has_its_page_and_a_zero_outlook(
+    login, django_capture_on_commit_callbacks
+):
+    client = login(rights.MANAGE_IMPORTS)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("programme_imports"),
+            {"file": SimpleUploadedFile("x.csv", csv_bytes([row(date_debut="demain")]))},
+        )
+    job = BackgroundImport.objects.get()
+    assert (job.status, job.result.rejected) == ("done", 1)
+    assert job.outlook["missions"] == job.outlook["eligible"] == 0
+    page = client.get(reverse("programme_import", args=[job.pk]))
+    assert page.status_code == 200
+    assert re.search(r"\b0 missions? éligibles? au badge", page.content.decode())
 
 
 def test_rejected_rows_download_as_csv_safe_from_formulas(login):

@@ -33,7 +33,7 @@ def restore_external_id_like_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("missions", "0005_merge_0004_folded_search_columns_0004_import_digest"),
+        ("missions", "0006_mission_import_trace"),
     ]
 
     operations = [
