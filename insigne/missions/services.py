@@ -19,7 +19,12 @@ At scale (the backfill: 900,000 rows):
   is most of a re-import's work; any other change of those fields (support
   correcting an address) clears the digest, so the row is then compared in full;
 * on PostgreSQL a thread writes each batch while the next is read and
-  validated (``_Writer``): the database's work and Python's overlap;
+  validated (``_Writer``): the database's work and Python's overlap; and a
+  batch's commit does not wait for the disk (``synchronous_commit = off`` for
+  that transaction only). The import's record is committed last, normally, and
+  that commit waits until every batch before it is on disk: once an import says
+  it is done, all of it is kept; a crash before loses only rows of an import
+  that never finished, which a re-import of the file writes;
 * a large import ends with ``ANALYZE`` on PostgreSQL, so that the planner knows
   the table's new size at once rather than at autovacuum's next visit.
 
@@ -283,6 +288,13 @@ class _BatchOutcome:
 
 @transaction.atomic(durable=True)
 def _write_batch(rows: list[MissionRow], import_id: int) -> _BatchOutcome:
+    if connection.vendor == "postgresql":
+        # A batch's commit does not wait for its WAL to reach the disk: the import's
+        # record, committed last and normally, waits for all of them at once (the log
+        # is written in order). A crash before it loses the last batches of an import
+        # that never said it was done; a re-import writes them (see the module's notes).
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
     ids = [row.external_id for row in rows]
     existing = _existing(ids)
     issued = (
