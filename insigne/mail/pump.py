@@ -166,11 +166,31 @@ def hand_back(mails: list[OutgoingMail]) -> None:
     logger.info("%d claimed mails handed back", len(mails))
 
 
+def vacuum_mail_table() -> bool:
+    """``VACUUM`` the mail table now (PostgreSQL), unless another worker is at it.
+
+    A sent mail leaves dead entries at the head of the partial index the claim
+    walks; until a vacuum takes them away, every claim steps over all of them: at
+    400,000 mails sent, 340 ms a claim instead of 0.2 ms. Autovacuum may come late
+    during a backfill (or be off), so the workers do it themselves every
+    ``MAIL_VACUUM_AFTER`` mails each: a second or two, nothing blocked (``SKIP_LOCKED``:
+    a worker that finds one running goes on sending). True when it ran.
+    """
+    if db_connection.vendor != "postgresql" or db_connection.in_atomic_block:
+        return False
+    table = db_connection.ops.quote_name(OutgoingMail._meta.db_table)
+    with db_connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (SKIP_LOCKED) {table}")
+    logger.info("mail table vacuumed")
+    return True
+
+
 class Pump:
     """One worker's sender: its SMTP connection lives as long as the pump."""
 
     def __init__(self) -> None:
         self.connection: BaseEmailBackend | None = None
+        self.since_vacuum = 0  # mails tried since this pump last vacuumed the table
 
     def run_once(self, stopping: Callable[[], bool] = lambda: False) -> int:
         """Claim and send one batch at most; return how many mails were tried.
@@ -203,6 +223,11 @@ class Pump:
         finally:
             announce_sent(sent)
             hand_back(batch)
+        self.since_vacuum += tried
+        every = settings.MAIL_VACUUM_AFTER
+        if every and self.since_vacuum >= every:
+            self.since_vacuum = 0
+            vacuum_mail_table()
         return tried
 
     def close(self) -> None:

@@ -7,6 +7,7 @@ import time_machine
 from django.db import connection, transaction
 from django.utils import timezone
 
+from insigne.mail import pump as pump_module
 from insigne.mail.models import MailPriority, MailStatus, OutgoingMail
 from insigne.mail.pump import Pump, claim_query
 from insigne.mail.services import queue_mail
@@ -247,3 +248,39 @@ def test_the_claim_walks_the_index_of_unsent_mail_whatever_the_table_holds(by_wo
         plan = claim_query(timezone.now(), 200).explain()
     assert "mail_unsent_idx" in plan
     assert "Sort" not in plan  # read in order, stopped at the batch's size
+
+
+def test_each_pump_vacuums_the_mail_table_after_so_many_mails(
+    by_workers, smtp_server, settings, monkeypatch
+):
+    settings.MAIL_BATCH, settings.MAIL_VACUUM_AFTER = 10, 20
+    vacuums: list[int] = []
+    monkeypatch.setattr(pump_module, "vacuum_mail_table", lambda: vacuums.append(1) or True)
+    queue(50)
+    pump = Pump()
+    tried = [pump.run_once() for _ in range(6)]
+    pump.close()
+    assert tried == [10, 10, 10, 10, 10, 0] and len(vacuums) == 2  # at 20 and at 40
+    settings.MAIL_VACUUM_AFTER = 0
+    queue(30)
+    assert Pump().run_once() == 10 and len(vacuums) == 2  # 0: left to autovacuum
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="VACUUM is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_vacuum_takes_the_sent_mails_dead_rows_away(by_workers):
+    def dead_rows() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_force_next_flush()")
+            cursor.execute(
+                "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'mail_outgoingmail'"
+            )
+            return cursor.fetchone()[0]
+
+    queue(300)
+    OutgoingMail.objects.update(status=MailStatus.SENT, text_body="")  # 300 dead versions
+    assert dead_rows() >= 300
+    assert pump_module.vacuum_mail_table() is True
+    assert dead_rows() == 0
+    with transaction.atomic():  # not inside a transaction: VACUUM cannot run there
+        assert pump_module.vacuum_mail_table() is False
