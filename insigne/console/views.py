@@ -24,7 +24,6 @@ from insigne.claims import corrections, services
 from insigne.claims.models import Invitation
 from insigne.claims.services import ClaimError
 from insigne.console import history, replies
-from insigne.console.access import requires, rights
 from insigne.console.forms import (
     ChangeAddressForm,
     DateKind,
@@ -34,6 +33,7 @@ from insigne.console.forms import (
 )
 from insigne.missions.models import Mission
 from insigne.platform import audit, roles
+from insigne.platform.access import requires, rights
 from insigne.platform.departements import code_for
 from insigne.platform.messages import explain
 from insigne.platform.text import fold

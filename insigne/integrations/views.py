@@ -16,11 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from insigne.integrations.forms import TokenForm
 from insigne.integrations.models import ApiToken
 from insigne.integrations.tokens import create_token, revoke_token
-from insigne.programme.rights import MANAGE_API_TOKENS, staff_with
+from insigne.platform import roles
+from insigne.platform.access import requires
 
 
 @never_cache
-@staff_with(MANAGE_API_TOKENS)
+@requires(roles.MANAGE_API_TOKENS)
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
     initial = {"expires_on": (timezone.localdate() + dt.timedelta(days=365)).strftime("%d/%m/%Y")}
@@ -51,7 +52,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
     return render(request, "integrations/tokens.html", context, status=status)
 
 
-@staff_with(MANAGE_API_TOKENS)
+@requires(roles.MANAGE_API_TOKENS)
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk)

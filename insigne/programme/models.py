@@ -1,7 +1,7 @@
 """What the programme team drives: background imports, backfill campaigns, daily counters.
 
 Each model also carries the staff permissions of its pages (``Meta.permissions``;
-``insigne.programme.rights`` names them).
+``insigne.platform.access.requires`` checks them).
 """
 
 from __future__ import annotations

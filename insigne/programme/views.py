@@ -15,16 +15,16 @@ from insigne.badges.models import Credential, Visibility
 from insigne.badges.presenter import linkedin_url
 from insigne.missions.csv_format import COLUMNS, REQUIRED_COLUMNS
 from insigne.missions.models import MissionImport
-from insigne.platform import uploads
+from insigne.platform import roles, uploads
+from insigne.platform.access import requires
 from insigne.programme import counters, figures, imports
 from insigne.programme.forms import MAX_UPLOAD_BYTES, UploadForm
 from insigne.programme.models import BackgroundImport, CountKind, ImportStatus
-from insigne.programme.rights import MANAGE_IMPORTS, VIEW_FIGURES, staff_with
 
 # --- dashboard -----------------------------------------------------------------------------
 
 
-@staff_with(VIEW_FIGURES)
+@requires(roles.VIEW_FIGURES)
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     data = figures.funnel(request.GET.get("par", "mois"))
@@ -39,7 +39,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "programme/dashboard.html", context)
 
 
-@staff_with(VIEW_FIGURES)
+@requires(roles.VIEW_FIGURES)
 @require_GET
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     data = figures.funnel(request.GET.get("par", "mois"))
@@ -61,7 +61,7 @@ def _too_large(request: HttpRequest) -> HttpResponse:
     return _imports_page(request, UploadForm.too_large(), status=413)
 
 
-@staff_with(MANAGE_IMPORTS)
+@requires(roles.MANAGE_IMPORTS)
 @uploads.bounded(MAX_UPLOAD_BYTES, _too_large)
 @require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
@@ -94,7 +94,7 @@ def _job(pk: int) -> BackgroundImport:
 
 
 @never_cache
-@staff_with(MANAGE_IMPORTS)
+@requires(roles.MANAGE_IMPORTS)
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(pk)
@@ -103,7 +103,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@staff_with(MANAGE_IMPORTS)
+@requires(roles.MANAGE_IMPORTS)
 @require_GET
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """What the progress bar polls: a few numbers, no personal data."""
@@ -120,7 +120,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_with(MANAGE_IMPORTS)
+@requires(roles.MANAGE_IMPORTS)
 @require_GET
 def import_result(request: HttpRequest, pk: int) -> HttpResponse:
     """The report of any import (upload, command, API): counts, warnings, rejected rows."""
@@ -147,7 +147,7 @@ def former_import_list(request: HttpRequest) -> HttpResponse:
     return redirect("programme_imports")
 
 
-@staff_with(MANAGE_IMPORTS)
+@requires(roles.MANAGE_IMPORTS)
 @require_GET
 def rejected_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The rejected rows of any import (upload, command, API) as CSV: line, column, reason."""

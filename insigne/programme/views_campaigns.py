@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from insigne.platform import roles
+from insigne.platform.access import requires
 from insigne.platform.messages import explain
 from insigne.programme import campaigns
 from insigne.programme.forms import CampaignForm
 from insigne.programme.models import Campaign
-from insigne.programme.rights import MANAGE_CAMPAIGNS, staff_with
 
 
-@staff_with(MANAGE_CAMPAIGNS)
+@requires(roles.MANAGE_CAMPAIGNS)
 @require_http_methods(["GET", "POST"])
 def campaign_list(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None)
@@ -45,7 +46,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programme/campaign_list.html", context, status=status)
 
 
-@staff_with(MANAGE_CAMPAIGNS)
+@requires(roles.MANAGE_CAMPAIGNS)
 @require_http_methods(["GET"])
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
@@ -66,7 +67,7 @@ DONE = {
 }
 
 
-@staff_with(MANAGE_CAMPAIGNS)
+@requires(roles.MANAGE_CAMPAIGNS)
 @require_POST
 def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)

@@ -17,7 +17,7 @@ from insigne.claims import services
 from insigne.integrations.models import ApiToken
 from insigne.missions.csv_format import rows_from_objects, validate_rows
 from insigne.missions.services import import_missions
-from insigne.programme import rights
+from insigne.platform import roles
 from insigne.programme.imports import safe_cell
 from insigne.programme.models import BackgroundImport, Campaign, CountKind, DailyCount
 from tests.claims.helpers import invite
@@ -34,7 +34,7 @@ def test_an_upload_is_imported_in_the_background_with_an_outlook(
 ):
     time_machine.move_to(dt.datetime(2026, 7, 1, 10, 0, tzinfo=dt.UTC), tick=False)
     settings.DAILY_INVITATIONS_ENDED_FROM = dt.date(2026, 1, 1)
-    client = login(rights.MANAGE_IMPORTS)
+    client = login(roles.perm(roles.MANAGE_IMPORTS))
     rows = [
         row(identifiant_mission="ENDED", date_debut="2025-09-01", date_fin_effective="2026-04-30"),
         row(
@@ -93,7 +93,7 @@ def test_an_upload_is_imported_in_the_background_with_an_outlook(
 def test_an_unreadable_file_fails_its_job_with_the_reason(
     login, django_capture_on_commit_callbacks
 ):
-    client = login(rights.MANAGE_IMPORTS)
+    client = login(roles.perm(roles.MANAGE_IMPORTS))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("programme_imports"),
@@ -106,7 +106,7 @@ def test_an_unreadable_file_fails_its_job_with_the_reason(
 def test_a_file_whose_rows_are_all_rejected_has_its_page_and_a_zero_outlook(
     login, django_capture_on_commit_callbacks
 ):
-    client = login(rights.MANAGE_IMPORTS)
+    client = login(roles.perm(roles.MANAGE_IMPORTS))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("programme_imports"),
@@ -124,7 +124,9 @@ def test_rejected_rows_download_as_csv_safe_from_formulas(login):
     result = import_missions(
         validate_rows(rows_from_objects([row(date_debut="demain"), {"=HYPERLINK(1)": "x"}])), "api"
     )
-    response = login(rights.MANAGE_IMPORTS).get(reverse("programme_rejected_csv", args=[result.pk]))
+    response = login(roles.perm(roles.MANAGE_IMPORTS)).get(
+        reverse("programme_rejected_csv", args=[result.pk])
+    )
     assert response["Content-Type"].startswith("text/csv")
     lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert lines[0] == ["ligne", "colonne", "motif"]
@@ -143,7 +145,7 @@ def test_a_cell_that_would_be_a_formula_is_quoted(value):
 
 def test_a_campaign_is_prepared_counted_started_paused_resumed(login, camille, time_machine):
     time_machine.move_to(dt.datetime(2026, 7, 2, 8, 0, tzinfo=dt.UTC), tick=False)
-    client = login(rights.MANAGE_CAMPAIGNS)
+    client = login(roles.perm(roles.MANAGE_CAMPAIGNS))
     reversed_dates = client.post(
         reverse("programme_campaigns"),
         {"name": "x", "ended_from": "31/12/2026", "ended_until": "01/01/2026", "per_hour": "10"},
@@ -183,7 +185,7 @@ def test_a_campaign_is_prepared_counted_started_paused_resumed(login, camille, t
 
 
 def test_a_token_is_shown_once_then_listed_and_revoked(login):
-    client = login(rights.MANAGE_API_TOKENS)
+    client = login(roles.perm(roles.MANAGE_API_TOKENS))
     response = client.post(
         reverse("integrations_tokens"),
         {
@@ -207,7 +209,7 @@ def test_a_token_is_shown_once_then_listed_and_revoked(login):
 
 
 def test_a_token_form_refuses_a_past_expiry_and_no_scope(login):
-    response = login(rights.MANAGE_API_TOKENS).post(
+    response = login(roles.perm(roles.MANAGE_API_TOKENS)).post(
         reverse("integrations_tokens"), {"name": "x", "expires_on": "01/01/2020"}
     )
     assert response.status_code == 400
@@ -251,7 +253,7 @@ def test_no_linkedin_redirect_for_a_revoked_or_hidden_badge(client, credential):
 
 def test_the_funnel_by_month_domain_and_departement_and_its_csv(login, credential, sacha, client):
     client.get(reverse("badge", args=[credential.public_id]))
-    staff = login(rights.VIEW_FIGURES)
+    staff = login(roles.perm(roles.VIEW_FIGURES))
     page = staff.get(reverse("programme_dashboard")).content.decode()
     assert 'id="funnel-data"' in page and "chart.umd.min.js" in page
     assert "<table" in page

@@ -6,16 +6,16 @@ import pytest
 from django.test import Client
 
 from insigne.integrations.models import ApiToken
-from insigne.programme import rights
+from insigne.platform import roles
 from tests.programme.conftest import staff_with
 
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    rights.VIEW_FIGURES: ["/console/programme/", "/console/programme/entonnoir.csv"],
-    rights.MANAGE_IMPORTS: ["/console/programme/imports/"],
-    rights.MANAGE_CAMPAIGNS: ["/console/programme/campagnes/"],
-    rights.MANAGE_API_TOKENS: ["/console/api/jetons/"],
+    roles.perm(roles.VIEW_FIGURES): ["/console/programme/", "/console/programme/entonnoir.csv"],
+    roles.perm(roles.MANAGE_IMPORTS): ["/console/programme/imports/"],
+    roles.perm(roles.MANAGE_CAMPAIGNS): ["/console/programme/campagnes/"],
+    roles.perm(roles.MANAGE_API_TOKENS): ["/console/api/jetons/"],
 }
 
 
@@ -32,7 +32,11 @@ def test_each_page_needs_its_permission(permission):
 
 
 def test_a_token_cannot_be_created_without_the_right(login):
-    client = login(rights.MANAGE_IMPORTS, rights.MANAGE_CAMPAIGNS, rights.VIEW_FIGURES)
+    client = login(
+        roles.perm(roles.MANAGE_IMPORTS),
+        roles.perm(roles.MANAGE_CAMPAIGNS),
+        roles.perm(roles.VIEW_FIGURES),
+    )
     response = client.post(
         "/console/api/jetons/",
         {"name": "x", "scopes": ["missions:read"], "expires_on": "01/01/2099"},
@@ -43,9 +47,9 @@ def test_a_token_cannot_be_created_without_the_right(login):
 
 # The header link (and the programme's own menu entry, where it has one) each right opens.
 LINKS = {
-    rights.VIEW_FIGURES: "/console/programme/",
-    rights.MANAGE_IMPORTS: "/console/programme/imports/",
-    rights.MANAGE_API_TOKENS: "/console/api/jetons/",
+    roles.perm(roles.VIEW_FIGURES): "/console/programme/",
+    roles.perm(roles.MANAGE_IMPORTS): "/console/programme/imports/",
+    roles.perm(roles.MANAGE_API_TOKENS): "/console/api/jetons/",
 }
 
 

@@ -1,4 +1,5 @@
-"""Who reaches a console page: signed-in active staff holding the page's right.
+"""Who reaches a staff page (support console, programme, API tokens): signed-in
+active staff holding the page's right. One decorator for all of them.
 
 Anonymous visitors and non-staff accounts are sent to the staff login; staff
 without the right get a French 403 page. The rights and roles are
