@@ -50,6 +50,15 @@ def test_console_pages_show_the_banner_and_public_pages_do_not(staff_client, giv
     )
 
 
+def test_staff_who_may_not_resend_see_the_banner_without_its_button(client, given_up):
+    client.force_login(make_staff("pilote", roles.PROGRAMME_MANAGER))
+    page = client.get(reverse("programme_imports")).content.decode()
+    assert "Courriels donnés pour perdus" in page
+    assert "Renvoyer les 2 courriels" not in page
+    assert "Un agent du support peut les renvoyer." in page
+    assert client.post(reverse("console_mail_retry")).status_code == 403
+
+
 def test_one_action_sends_them_again_and_clears_the_banner(staff_client, given_up, mailoutbox):
     response = staff_client.post(
         reverse("console_mail_retry"), {"next": reverse("programme_imports")}
