@@ -37,9 +37,11 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 # Extract the French source strings of the package into the English catalogue,
-# then compile it (translate the new entries in django.po in between).
+# give French the plural forms of its own messages, then compile both (translate the
+# new entries of en/django.po in between).
 messages: $(STAMP)
 	cd insigne && ../$(PY) ../manage.py makemessages -l en
+	$(PY) -m tests.i18n.french_plurals
 	cd insigne && ../$(PY) ../manage.py compilemessages
 
 # The verifier's foreign corpus, made by third-party libraries (Node, npm ci from the

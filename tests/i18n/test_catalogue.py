@@ -10,6 +10,8 @@ from pathlib import Path
 import polib
 import pytest
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from insigne.settings import BASE_DIR
 
@@ -85,3 +87,25 @@ def test_every_translatable_string_of_the_source_is_in_the_catalogue(tmp_path, s
     fresh = polib.pofile(str(target / "django.po"))
     stale = [e.msgid for e in fresh.untranslated_entries() + fresh.fuzzy_entries()]
     assert stale == [], "run `make messages`, then translate these in insigne/locale/en"
+
+
+def test_french_has_the_plural_forms_of_every_plural_message_and_says_0_mission():
+    french = polib.pofile(str(LOCALE.parent.parent / "fr" / "LC_MESSAGES" / "django.po"))
+    assert french.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+    wanted = {(e.msgctxt, e.msgid, e.msgid_plural) for e in catalogue() if e.msgid_plural}
+    written = {
+        (e.msgctxt, e.msgid, e.msgid_plural): e.msgstr_plural for e in french if e.msgid_plural
+    }
+    assert set(written) == wanted  # run ``make messages`` when a plural message changes
+    for (_ctxt, singular, plural), forms in written.items():
+        assert forms == {0: singular, 1: plural}
+    with translation.override("fr"):
+        found = [
+            ngettext("%(counter)s mission trouvée", "%(counter)s missions trouvées", n)
+            for n in (0, 1, 2)
+        ]
+    assert found == ["%(counter)s mission trouvée"] * 2 + ["%(counter)s missions trouvées"]
+    with translation.override("en"):
+        assert (
+            ngettext("%(counter)s mission trouvée", "%(counter)s missions trouvées", 0) != found[0]
+        )

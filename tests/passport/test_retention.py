@@ -80,7 +80,7 @@ def test_the_command_runs_the_purge(capsys):
     mail_at(NOW - dt.timedelta(days=366), MailStatus.SENT)
     with time_machine.travel(NOW, tick=False):
         call_command("purge_personal_data")
-    assert "1 courriels, 0 missions, 0 comptes effacés." in capsys.readouterr().out
+    assert "Effacés : traces de courriels 1, missions 0, comptes 0." in capsys.readouterr().out
     assert not OutgoingMail.objects.exists()
 
 

@@ -14,5 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         done = purge()
         self.stdout.write(
-            f"{done.mails} courriels, {done.missions} missions, {done.accounts} comptes effacés."
+            f"Effacés : traces de courriels {done.mails}, missions {done.missions}, "
+            f"comptes {done.accounts}."
         )
