@@ -18,7 +18,12 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django_tasks_db.models import DBTaskResult
 
-from insigne.claims.services import due_missions, request_resend, resend_missions
+from insigne.claims.services import (
+    due_missions,
+    request_resend,
+    resend_missions,
+    walk_in_id_order,
+)
 from insigne.console.views import search_missions
 from insigne.missions.models import Mission
 from tests.personas import make_mission
@@ -122,3 +127,28 @@ def test_the_resend_lookup_uses_the_lowercase_address_index() -> None:
         cursor.execute("EXPLAIN (FORMAT JSON) " + lookup, ["m-plan-1@exemple.test"])
         plan = nodes(cursor.fetchone()[0][0]["Plan"])
     assert_indexed(plan, Mission._meta.db_table, "mission_email_lower_idx")
+
+
+def test_the_invitation_walk_stays_a_walk_when_the_statistics_say_otherwise() -> None:
+    """Statistics from when invitations were few (a backfill leaves them so): planned as
+    the planner likes, the walk hashed every invitation for each batch."""
+    for number in range(40):
+        make_mission(f"M-WALK-{number}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_invitation")  # empty: the planner believes it small
+        cursor.execute(  # then a backfill's worth of invitations, unknown to the planner
+            "INSERT INTO claims_invitation (mission_id, created_at, draft_given_name,"
+            " draft_family_name, draft_host_name)"
+            " SELECT id, now(), '', '', '' FROM missions_mission WHERE external_id < 'M-WALK-3'"
+        )
+    due = due_missions(dt.date(2026, 7, 1))
+    walk = due.filter(pk__gt=0, invitation__isnull=True).order_by("pk").values_list("pk", flat=True)
+    with walk_in_id_order():
+        plan = nodes(json.loads(walk[:1000].explain(format="json"))[0]["Plan"])
+    kinds = [node["Node Type"] for node in plan]
+    assert "Hash Join" not in kinds and "Merge Join" not in kinds and "Gather" not in kinds, kinds
+    assert "Nested Loop" in kinds, kinds
+    assert "claims_invitation_mission_id_key" in [node.get("Index Name") for node in plan], plan
+    with connection.cursor() as cursor:  # set back afterwards
+        cursor.execute("SHOW enable_hashjoin")
+        assert cursor.fetchone()[0] == "on"
