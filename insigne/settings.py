@@ -149,7 +149,7 @@ MAIL_SENT_BY_WORKERS = envbool(
 )
 MAIL_BATCH = envint("MAIL_BATCH", 200)  # mails a worker claims per pass
 # Each worker vacuums the mail table (PostgreSQL) after sending this many mails; 0: never.
-MAIL_VACUUM_AFTER = envint("MAIL_VACUUM_AFTER", 10_000)
+MAIL_VACUUM_AFTER = envint("MAIL_VACUUM_AFTER", 2_000)
 # All workers together send at most this many mails in any rolling hour (0: no cap),
 # to respect the relay's own limit.
 MAIL_RATE_PER_HOUR = envint("MAIL_RATE_PER_HOUR", 0)
