@@ -31,8 +31,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from insigne.badges.models import Credential
 from insigne.openbadges.ob3 import identity_hash
@@ -81,11 +81,6 @@ def issued_to(addresses: Iterable[str]) -> list[Credential]:
     return [credential for credential in candidates if names_one_of(credential, wanted)]
 
 
-def _count(number: int) -> int:
-    """The number that picks the plural: French, the source language, says "0 badge"."""
-    return 1 if number == 0 and get_language() == "fr" else number
-
-
 @dataclass(frozen=True)
 class SyncResult:
     added: int
@@ -94,10 +89,10 @@ class SyncResult:
     def message(self) -> str:
         if not self.added and not self.present:
             return _("Aucun badge n'a été délivré à vos adresses vérifiées.")
-        added = ngettext("%(n)d badge ajouté", "%(n)d badges ajoutés", _count(self.added)) % {
+        added = ngettext("%(n)d badge ajouté", "%(n)d badges ajoutés", self.added) % {
             "n": self.added
         }
-        present = ngettext("%(n)d déjà présent", "%(n)d déjà présents", _count(self.present)) % {
+        present = ngettext("%(n)d déjà présent", "%(n)d déjà présents", self.present) % {
             "n": self.present
         }
         return f"{added}, {present}."
