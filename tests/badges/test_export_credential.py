@@ -25,7 +25,7 @@ def credential(badge_class, camille) -> Credential:
 
 def _export(public_id: str, form: str) -> bytes:
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
-    call_command("export_credential", public_id, "--format", form, stdout=out)
+    call_command("export_credential", "--format", form, "--", public_id, stdout=out)  # "-…" ids
     return out.buffer.getvalue()
 
 

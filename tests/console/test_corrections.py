@@ -160,13 +160,15 @@ def test_a_revoked_badge_is_never_mailed_again_as_valid(admin_client, issued, ca
 
 def test_the_commands_revoke_and_reissue_for_scripts(issued, camille, mailoutbox, capsys):
     mailoutbox.clear()
+    # Options first, then "--": a public id may start with "-" (one in 64).
     call_command(
         "reissue_credential",
-        issued.public_id,
         "--host-name",
         "Association Exemple de Lyon",
         "--reason",
         "Nom de l'organisme",
+        "--",
+        issued.public_id,
     )
     new_id = capsys.readouterr().out.strip()
     new = Credential.objects.get(public_id=new_id)
@@ -176,13 +178,17 @@ def test_the_commands_revoke_and_reissue_for_scripts(issued, camille, mailoutbox
     assert entry.actor_name == "manage.py" and entry.actor is None
 
     with pytest.raises(CommandError, match="déjà révoqué ou remplacé"):
-        call_command("reissue_credential", issued.public_id, "--given-name", "X", "--reason", "r")
-    call_command("revoke_credential", new_id, "--reason", "Doublon")
+        call_command(
+            "reissue_credential", "--given-name", "X", "--reason", "r", "--", issued.public_id
+        )
+    call_command("revoke_credential", "--reason", "Doublon", "--", new_id)
     assert Credential.objects.get(pk=new.pk).revocation_reason == "Doublon"
     with pytest.raises(CommandError, match="déjà révoqué"):
-        call_command("revoke_credential", new_id, "--reason", "Doublon")
+        call_command("revoke_credential", "--reason", "Doublon", "--", new_id)
     with pytest.raises(CommandError, match="Aucun badge"):
         call_command("revoke_credential", "inconnu", "--reason", "x")
+    with pytest.raises(CommandError, match="Aucun badge"):  # read as an id, not an option
+        call_command("revoke_credential", "--reason", "x", "--", "-commence-par-un-tiret")
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("public_id", help="identifiant public du badge à corriger")
+        parser.add_argument(
+            "public_id",
+            help=(
+                "identifiant public du badge à corriger"
+                " ; un identifiant qui commence par « - » s'écrit après « -- » et les options"
+            ),
+        )
         parser.add_argument("--given-name", default="", help="prénom corrigé")
         parser.add_argument("--family-name", default="", help="nom corrigé")
         parser.add_argument("--host-name", default="", help="organisme d'accueil corrigé")

@@ -26,7 +26,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("public_id", help="identifiant public du badge (/badges/<id>)")
+        parser.add_argument(
+            "public_id",
+            help=(
+                "identifiant public du badge (/badges/<id>)"
+                " ; un identifiant qui commence par « - » s'écrit après « -- » et les options"
+            ),
+        )
         parser.add_argument("--reason", required=True, help="motif de la révocation")
 
     def handle(self, *args: Any, **options: Any) -> None:
