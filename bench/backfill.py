@@ -45,7 +45,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from aiosmtpd.controller import Controller
 
-from bench.sending import CountingRelay
+from bench.sending import BURST, CountingRelay, start_workers
 from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -205,16 +205,7 @@ def _environment(folder: str, url: str, relay_port: int) -> dict[str, str]:
 
 def _send(env: dict[str, str], expected: int, relay: CountingRelay) -> dict[str, Any]:
     started = time.perf_counter()
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "run_tasks", "--burst", "--verbosity", "0"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(WORKERS)
-    ]
+    workers = start_workers(env, WORKERS, *BURST)
     peaks = [0.0] * len(workers)
     cpu = 0.0
     while any(worker.returncode is None for worker in workers):

@@ -31,7 +31,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from bench.sending import CountingRelay, _environment, _manage
+from bench.sending import CountingRelay, _environment, _manage, start_workers
 from tests import gunicorn
 from tests.smtp import free_port
 
@@ -171,16 +171,7 @@ def bench_claims_burst(claims: int = CLAIMS) -> list[tuple[str, float, str]]:
         _manage(env, "flush", "--no-input", "--skip-checks")
         _manage(env, "createcachetable")
         tokens = _python(env, _SEED.format(claims=claims))
-        workers = [
-            subprocess.Popen(
-                [sys.executable, "manage.py", "run_tasks", "--interval", "0.2", "-v", "0"],
-                env=env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            for log in logs
-        ]
+        workers = start_workers(env, len(logs), "--interval", "0.2", logs=logs)
         web, _port = gunicorn.start(
             env,
             ROOT,

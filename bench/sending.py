@@ -84,20 +84,31 @@ def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=ROOT, check=True)
 
 
+BURST = ("--burst",)  # a worker that exits once nothing is left to do
+
+
+def start_workers(
+    env: dict[str, str], count: int, *options: str, logs: list[Any] | None = None
+) -> list[subprocess.Popen[bytes]]:
+    """``count`` real task workers (``manage.py run_tasks``) with ``options``; their output
+    to ``logs`` (one open file each) or nowhere."""
+    return [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "run_tasks", *options, "--verbosity", "0"],
+            env=env,
+            cwd=ROOT,
+            stdout=logs[n] if logs else subprocess.DEVNULL,
+            stderr=subprocess.STDOUT if logs else subprocess.DEVNULL,
+        )
+        for n in range(count)
+    ]
+
+
 def _run_workers(env: dict[str, str], workers: int) -> tuple[float, float]:
     """Start ``workers`` burst workers, wait for them; return (wall seconds, CPU seconds)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "manage.py", "run_tasks", "--burst", "--verbosity", "0"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(workers)
-    ]
+    processes = start_workers(env, workers, *BURST)
     for process in processes:
         process.wait(timeout=600)
     wall = time.perf_counter() - started
