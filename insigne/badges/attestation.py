@@ -51,6 +51,11 @@ def attestation_pdf(credential: Credential, language: str) -> bytes:
                 "badge": credential_view(credential),
                 "credential": credential,
                 "sharing": shared,
+                # The address in two unbreakable parts: a line may end before the id only.
+                "address": (
+                    shared.short_url.removesuffix(credential.public_id),
+                    credential.public_id,
+                ),
                 "medal": _data_uri(bytes(credential.badge_class.image), "image/png"),
                 "qr": _data_uri(qr_svg(shared.url).encode("utf-8"), "image/svg+xml"),
                 "fonts": _fonts(),

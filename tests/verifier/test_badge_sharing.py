@@ -11,6 +11,7 @@ import zxingcpp
 from django.urls import reverse
 from pypdf import PdfReader
 
+from insigne.badges.models import Credential
 from insigne.claims import services
 from insigne.openbadges.baking import OB2_KEYWORD, unbake_png
 from tests.claims.helpers import invite
@@ -146,10 +147,17 @@ def test_the_pdf_attestation_names_the_volunteer_and_its_qr_code_leads_to_the_ba
     assert "Volontaire du Service Civique" in text
     assert "Travail en équipe" in text
     assert "Association Exemple" in text
-    # The address may wrap (after "/", after "-" or inside the id, by the glyphs' widths
-    # of that random id): it is all there once the line ends are taken out.
+    # The address may wrap before the id (a random id of wide glyphs), never inside it.
     assert f"badges.example.test/badges/{credential.public_id}" in "".join(text.split())
     assert qr_codes_in(pdf) == [f"{SITE}/badges/{credential.public_id}"]
+
+
+@pytest.mark.parametrize("public_id", ["WWWWWWWWWWWWWWWWWWWWWW", "mmmmmmmmmmm-mmmmmmmmmm"])
+def test_the_badge_id_is_never_cut_on_paper(client, credential, public_id):
+    Credential.objects.filter(pk=credential.pk).update(public_id=public_id)
+    credential.public_id = public_id
+    text = PdfReader(io.BytesIO(pdf_of(client, credential, "fr"))).pages[0].extract_text()
+    assert [line for line in text.splitlines() if public_id in line], text
 
 
 def test_the_pdf_is_tagged_for_screen_readers(client, credential):
