@@ -191,11 +191,14 @@ class _Writer:
         if pending is not None:
             self.tally.add(pending.result())
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         if self.pool is None:
             return
         try:
-            self._collect()
+            if exc_type is None:
+                self._collect()
+            elif self.pending is not None:
+                self.pending.exception()  # wait for it; the reader's error is the one raised
         finally:
             self.pool.submit(connections.close_all).result()  # the thread's connection
             self.pool.shutdown()

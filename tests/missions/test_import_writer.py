@@ -79,3 +79,22 @@ def test_a_write_that_fails_stops_the_import_and_leaves_no_connection_open(
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
         assert cursor.fetchone()[0] == before  # the writer's connection is closed
+
+
+def test_a_reading_failure_is_the_one_raised_even_with_a_failing_write_in_flight(
+    small_batches, monkeypatch
+):
+    monkeypatch.setattr(
+        services, "_write_batch", lambda batch, import_id: (_ for _ in ()).throw(OSError("base"))
+    )
+    real, calls = services._validated, []
+
+    def failing_read(*args):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise UnicodeError("lecture")
+        return real(*args)
+
+    monkeypatch.setattr(services, "_validated", failing_read)
+    with pytest.raises(UnicodeError, match="lecture"):
+        import_csv(csv_bytes(rows(200)), "csv", "lot.csv")
