@@ -29,7 +29,7 @@ from insigne.claims.tokens import MAX_LIVE_LINKS, hash_token, looks_like_token, 
 from insigne.mail.models import MailPriority, MailStatus, OutgoingMail
 from insigne.mail.services import QueuedMail, needing_staff, queue_mail, queue_mails
 from insigne.missions.models import Mission
-from insigne.platform import audit
+from insigne.platform import audit, planner
 from insigne.platform.errors import CodedError
 
 logger = logging.getLogger(__name__)
@@ -106,17 +106,6 @@ def invite_missions(missions: QuerySet[Mission], limit: int | None = None) -> in
     return created
 
 
-# What the planner may not use for the walk (PostgreSQL), and the value that says so.
-_WALK_SETTINGS = {
-    "enable_hashjoin": "off",
-    "enable_mergejoin": "off",
-    "enable_seqscan": "off",
-    "max_parallel_workers_per_gather": "0",
-}
-_SET_WALK = "SELECT " + ", ".join(f"set_config('{name}', %s, true)" for name in _WALK_SETTINGS)
-_SET_BACK = "SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name = ANY(%s)"
-
-
 @contextmanager
 def walk_in_id_order() -> Iterator[None]:
     """Run the invitation walk's query as a walk: missions in id order from the last
@@ -126,18 +115,10 @@ def walk_in_id_order() -> Iterator[None]:
     behind (hundreds of thousands of invitations the planner believes are a few
     thousand): it then hashed, or read, every invitation for each batch — 170 ms a
     batch at 400,000 invitations, and growing. Hash and merge joins, sequential
-    scans and parallel workers are turned off for this one query (``SET LOCAL``, one
-    statement), then set back (another).
+    scans and parallel workers are turned off for this one query.
     """
-    if connection.vendor != "postgresql":
+    with planner.planned_without("hashjoin", "mergejoin", "seqscan", "parallel"):
         yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_SET_WALK, list(_WALK_SETTINGS.values()))
-        yield
-        # Set back for the rest of an enclosing transaction (a failed query's savepoint
-        # rollback undoes them by itself).
-        cursor.execute(_SET_BACK, [list(_WALK_SETTINGS)])
 
 
 def invite_mission(mission_id: int) -> bool:

@@ -49,6 +49,7 @@ from insigne.mail.tasks import (
     longest_send,
     sendable,
 )
+from insigne.platform import planner
 
 logger = logging.getLogger(__name__)
 
@@ -91,12 +92,21 @@ def reserve(wanted: int, now: dt.datetime) -> int:
     return granted
 
 
+# What the claim is planned without (``platform.planner``): an index walk remains.
+CLAIM_WITHOUT = ("sort", "bitmapscan", "seqscan", "parallel")
+
+
 def claim_query(now: dt.datetime, limit: int) -> QuerySet[OutgoingMail]:
     """The next sendable mails, locked, skipping those another worker is claiming.
 
     The first condition is the partial index's own: PostgreSQL then walks that
     index in order and stops after ``limit`` rows, however many mails wait or
-    were sent, rather than sorting every waiting mail.
+    were sent, rather than sorting every waiting mail. Run it planned without
+    ``CLAIM_WITHOUT``: with the statistics a backfill leaves (the mails queued
+    since the last ``ANALYZE`` unknown to the planner), PostgreSQL would rather
+    gather every waiting mail through the other index and sort them all, on disk,
+    for each batch: in a 900,000-mission backfill that sort was most of the
+    database's time while sending.
     """
     due = OutgoingMail.objects.filter(status__in=UNSENT).filter(sendable(now))
     return due.order_by("priority", "pk").select_for_update(skip_locked=True)[:limit]
@@ -114,7 +124,8 @@ def claim_batch(limit: int) -> list[OutgoingMail]:
         limit = reserve(limit, now)
         if not limit:
             return []
-        mails = list(claim_query(now, limit))
+        with planner.planned_without(*CLAIM_WITHOUT):
+            mails = list(claim_query(now, limit))
         if not mails:
             return []
         OutgoingMail.objects.filter(pk__in=[mail.pk for mail in mails]).update(

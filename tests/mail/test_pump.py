@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from insigne.mail import pump as pump_module
 from insigne.mail.models import MailPriority, MailStatus, OutgoingMail
-from insigne.mail.pump import Pump, claim_query
+from insigne.mail.pump import Pump, claim_batch, claim_query
 from insigne.mail.services import queue_mail
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +248,40 @@ def test_the_claim_walks_the_index_of_unsent_mail_whatever_the_table_holds(by_wo
         plan = claim_query(timezone.now(), 200).explain()
     assert "mail_unsent_idx" in plan
     assert "Sort" not in plan  # read in order, stopped at the batch's size
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_the_claim_walks_the_index_even_when_the_statistics_predate_the_backfill(by_workers):
+    """Statistics of an empty table, then 100,000 invitations queued: planned by those
+    statistics, the claim gathered every waiting mail and sorted them for each batch."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE mail_outgoingmail")
+        cursor.execute(
+            'INSERT INTO mail_outgoingmail (kind, "to", subject, text_body, html_body,'
+            " related_key, status, priority, attempts, last_error, created_at)"
+            " SELECT 'invitation', 'a@exemple.test', 's', '', '', '', 'pending', 10, 0, '',"
+            " now() FROM generate_series(1, 100000)"
+        )
+    plans, after = [], []
+
+    def explaining(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if sql.startswith("SELECT") and "FOR UPDATE SKIP LOCKED" in sql:  # the claim
+            with context["connection"].cursor() as cursor:
+                cursor.execute("EXPLAIN " + sql, params)
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+        elif sql.startswith("UPDATE") and plans and not after:  # the lease, after it
+            with context["connection"].cursor() as cursor:
+                cursor.execute("SHOW enable_sort")
+                after.append(cursor.fetchone()[0])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(explaining):
+        mails = claim_batch(200)
+    assert len(mails) == 200 and [mail.pk for mail in mails] == sorted(mail.pk for mail in mails)
+    (plan,) = plans
+    assert "mail_unsent_idx" in plan
+    assert "Sort" not in plan and "Bitmap" not in plan, plan
+    assert after == ["on"]  # set back for the rest of the claim's transaction
 
 
 def test_each_pump_vacuums_the_mail_table_after_so_many_mails(
