@@ -42,10 +42,15 @@ class BadgeClass(models.Model):
         self.image_digest = image_digest(bytes(self.image), self.image_svg)
         update_fields = kwargs.get("update_fields")
         if isinstance(update_fields, list | tuple | set | frozenset) and (
-            {"image", "image_svg"} & set(update_fields)
+            set(IMAGE_COLUMNS) & set(update_fields)
         ):
             kwargs["update_fields"] = {*update_fields, "image_digest"}
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+# The medal's columns: rows read to sign or show a badge leave them out
+# (``.defer(*IMAGE_COLUMNS)``) and take the images from ``presenter.medal``.
+IMAGE_COLUMNS = ("image", "image_svg")
 
 
 def image_digest(png: bytes, svg: str) -> str:

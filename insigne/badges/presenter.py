@@ -18,7 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from insigne.badges.models import BadgeClass, Credential
+from insigne.badges.models import IMAGE_COLUMNS, BadgeClass, Credential
 from insigne.openbadges.baking import bake_png, bake_svg
 
 
@@ -145,7 +145,7 @@ def linkedin_url(credential: Credential) -> str:
 _MEDALS: dict[tuple[int, str], tuple[bytes, str]] = {}
 _MEDALS_LOCK = threading.Lock()
 MAX_MEDALS = 32
-IMAGE_FIELDS = ("badge_class__image", "badge_class__image_svg")
+IMAGE_FIELDS = tuple(f"badge_class__{column}" for column in IMAGE_COLUMNS)
 
 
 def medal(badge_class: BadgeClass) -> tuple[bytes, str]:
@@ -155,8 +155,8 @@ def medal(badge_class: BadgeClass) -> tuple[bytes, str]:
     found = _MEDALS.get(key)
     if found is None:
         deferred = badge_class.get_deferred_fields()
-        if {"image", "image_svg"} & deferred:
-            rows = BadgeClass.objects.filter(pk=badge_class.pk).values_list("image", "image_svg")
+        if set(IMAGE_COLUMNS) & deferred:
+            rows = BadgeClass.objects.filter(pk=badge_class.pk).values_list(*IMAGE_COLUMNS)
             png, svg = rows.get()
             found = (bytes(png), svg)
         else:

@@ -19,7 +19,7 @@ from django.db import DatabaseError, connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
 
-from insigne.badges.models import BadgeClass
+from insigne.badges.models import IMAGE_COLUMNS, BadgeClass
 from insigne.openbadges import images
 
 SLUG = "service-civique"
@@ -94,9 +94,12 @@ def programme_fields() -> dict[str, object]:
 def ensure_programme() -> tuple[BadgeClass, bool]:
     """The programme's badge class, created with the default medal when absent.
 
-    An existing class is left as staff edited it.
+    An existing class is left as staff edited it. It is read without its images
+    (85 kB and more, read at every validation otherwise): whoever needs them asks
+    ``badges.presenter.medal``, which keeps them per process by their digest.
     """
-    return BadgeClass.objects.get_or_create(slug=SLUG, defaults=programme_fields())
+    classes = BadgeClass.objects.defer(*IMAGE_COLUMNS)
+    return classes.get_or_create(slug=SLUG, defaults=programme_fields())
 
 
 @checks.register(checks.Tags.database)

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from insigne.badges.keys import issuer_keys
-from insigne.badges.models import BadgeClass, Credential, StatusSlot, Visibility
+from insigne.badges.models import IMAGE_COLUMNS, BadgeClass, Credential, StatusSlot, Visibility
 from insigne.openbadges import ob2
 from insigne.openbadges.facts import CredentialFacts
 from insigne.openbadges.issuance import dumps, issue
@@ -21,16 +21,21 @@ from insigne.openbadges.issuance import dumps, issue
 logger = logging.getLogger(__name__)
 
 
-def signed_credential(facts: CredentialFacts) -> Credential:
+def signed_credential(facts: CredentialFacts, badge_class: BadgeClass | None = None) -> Credential:
     """The credential of ``facts``, signed in both versions by the active key, not stored yet.
 
     OB 3.0 JSON with its ``eddsa-rdfc-2022`` proof and its VC-JWT, and the OB 2.0
-    hosted assertion: the bytes stored are the bytes served.
+    hosted assertion: the bytes stored are the bytes served. ``badge_class`` is the
+    class the facts were drawn from, when the caller holds it (no second read).
     """
+    if badge_class is None:
+        badge_class = BadgeClass.objects.defer(*IMAGE_COLUMNS).get(slug=facts.badge.slug)
+    elif badge_class.slug != facts.badge.slug:
+        raise ValueError(f"facts of {facts.badge.slug!r} signed as {badge_class.slug!r}")
     signed = issue(facts, issuer_keys())
     return Credential(
         public_id=facts.public_id,
-        badge_class=BadgeClass.objects.get(slug=facts.badge.slug),
+        badge_class=badge_class,
         given_name=facts.given_name,
         family_name=facts.family_name,
         host_name=facts.host_name,

@@ -27,7 +27,7 @@ from insigne.badges.services import (
     signed_credential,
 )
 from insigne.claims import mails
-from insigne.claims.issuing import ClaimDetails, claim_facts, new_ids
+from insigne.claims.issuing import ClaimDetails, claim_facts, new_ids, programme_class
 from insigne.claims.models import Invitation
 from insigne.claims.services import ClaimError
 from insigne.mail.services import queue_mail
@@ -111,6 +111,7 @@ def reissue(
         if after == before:
             raise ClaimError("nothing_corrected")
         public_id, salt = new_ids()
+        badge_class = programme_class()
         facts = claim_facts(
             invitation,
             public_id=public_id,
@@ -118,12 +119,13 @@ def reissue(
             salt=salt,
             details=after,
             status_index=allocate_status_index(),
+            badge_class=badge_class,
         )
-        new = signed_credential(facts)
+        new = signed_credential(facts, badge_class)
         replace_credential(old, new, reason)
         Invitation.objects.filter(pk=invitation.pk).update(credential=new)
         invitation.credential = new
-        note_badge_names(invitation.mission_id, new.given_name, new.family_name)
+        note_badge_names(invitation.mission, new.given_name, new.family_name)
         changed = [
             (label, getattr(before, key), getattr(after, key))
             for key, label in _LABELS.items()

@@ -91,18 +91,18 @@ def claim_facts(
     salt: str,
     details: ClaimDetails | None = None,
     status_index: int | None = None,
+    badge_class: BadgeClass | None = None,
 ) -> CredentialFacts:
     """Everything the credential of this claim says, as the preview and the signer see it.
 
     A correction (``claims.corrections.reissue``) passes the corrected ``details``
     and a fresh ``status_index``; a first issue takes the form's details and the
-    invitation's id.
+    invitation's id. A signer passes the ``badge_class`` it will sign with
+    (:func:`programme_class`).
     """
     mission = invitation.mission
     details = details or current_details(invitation)
-    # Created by a migration; should it have been deleted since, it comes back as the
-    # programme defines it rather than failing the volunteer's page.
-    badge_class, _created = programme.ensure_programme()
+    badge_class = badge_class or programme_class()
     # Signed text is French whatever the page's language: the domain label in the
     # description must not follow a volunteer who reads the site in English.
     with translation.override("fr"):
@@ -127,6 +127,16 @@ def claim_facts(
         )
 
 
+def programme_class() -> BadgeClass:
+    """The badge class every claim awards, read without its images.
+
+    Created by a migration; should it have been deleted since, it comes back as the
+    programme defines it rather than failing the volunteer's page.
+    """
+    badge_class, _created = programme.ensure_programme()
+    return badge_class
+
+
 def new_ids() -> tuple[str, str]:
     """A fresh opaque public id (128 bits) and recipient salt."""
     return secrets.token_urlsafe(16), secrets.token_hex(16)
@@ -144,8 +154,15 @@ def sign_credential(
     ``public_id`` is drawn at random unless given (tests name their badges).
     """
     drawn, salt = new_ids()
-    facts = claim_facts(invitation, public_id=public_id or drawn, issued_at=issued_at, salt=salt)
-    return signed_credential(facts)
+    badge_class = programme_class()
+    facts = claim_facts(
+        invitation,
+        public_id=public_id or drawn,
+        issued_at=issued_at,
+        salt=salt,
+        badge_class=badge_class,
+    )
+    return signed_credential(facts, badge_class)
 
 
 def issue_credential(
@@ -161,7 +178,8 @@ def issue_credential(
     if it has none yet, so a second validation that got past the lock raises
     ``AlreadyIssued`` rather than leaving a twin. ``visibility`` is the holder's
     choice for the badge page (not part of what is signed). Three statements: the
-    INSERT, that conditional UPDATE and the names as signed for the support search.
+    INSERT, that conditional UPDATE and the names as signed for the support search
+    (from the mission the caller read with the invitation).
     """
     credential = sign_credential(invitation, issued_at, public_id=public_id)
     credential.visibility = visibility
@@ -171,5 +189,5 @@ def issue_credential(
         raise AlreadyIssued(f"invitation {invitation.pk} already holds a credential")
     invitation.credential, invitation.validated_at = credential, issued_at
     credential.invitation = invitation
-    note_badge_names(invitation.mission_id, credential.given_name, credential.family_name)
+    note_badge_names(invitation.mission, credential.given_name, credential.family_name)
     return credential

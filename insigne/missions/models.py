@@ -118,13 +118,16 @@ class Mission(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
-def note_badge_names(mission_id: int, given_name: str, family_name: str) -> None:
-    """Make the mission findable by the names as signed on its badge (issue, correction)."""
-    mission = Mission.objects.filter(pk=mission_id).only("given_name", "family_name").first()
-    if mission is not None:
-        record = search_columns(mission.given_name, mission.family_name, "", "", "")
-        names = record["search_name"] + BADGE_NAMES + fold(f"{given_name} {family_name}")
-        Mission.objects.filter(pk=mission_id).update(search_name=names)
+def note_badge_names(mission: Mission, given_name: str, family_name: str) -> None:
+    """Make the mission findable by the names as signed on its badge (issue, correction).
+
+    The names as recorded are the caller's ``mission``'s, read with the invitation it
+    issues for (one UPDATE, no read).
+    """
+    record = search_columns(mission.given_name, mission.family_name, "", "", "")
+    names = record["search_name"] + BADGE_NAMES + fold(f"{given_name} {family_name}")
+    Mission.objects.filter(pk=mission.pk).update(search_name=names)
+    mission.search_name = names
 
 
 # Separates the names as recorded from the names as signed on the badge in ``search_name``

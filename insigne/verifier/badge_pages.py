@@ -29,7 +29,7 @@ from insigne.badges import holders, sharing
 from insigne.badges import presenter as badges
 from insigne.badges.attestation import LANGUAGES, attestation_pdf
 from insigne.badges.forms import VisibilityForm
-from insigne.badges.models import BadgeClass, Credential, Visibility
+from insigne.badges.models import IMAGE_COLUMNS, BadgeClass, Credential, Visibility
 from insigne.badges.records import achievement_facts
 from insigne.openbadges.ob3 import OB3_CONTEXT, build_achievement
 from insigne.platform import httpcache
@@ -232,7 +232,7 @@ def badge_pdf(request: HttpRequest, public_id: str, language: str) -> HttpRespon
 
 @require_GET
 def achievement_image(request: HttpRequest, slug: str) -> HttpResponse:
-    badge_class = get_object_or_404(BadgeClass.objects.defer("image", "image_svg"), slug=slug)
+    badge_class = get_object_or_404(BadgeClass.objects.defer(*IMAGE_COLUMNS), slug=slug)
     return httpcache.conditional(
         request,
         badge_class.image_digest,
