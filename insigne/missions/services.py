@@ -19,7 +19,10 @@ At scale (the backfill: 900,000 rows):
   is most of a re-import's work; any other change of those fields (support
   correcting an address) clears the digest, so the row is then compared in full;
 * on PostgreSQL a thread writes each batch while the next is read and
-  validated (``_Writer``): the database's work and Python's overlap; and a
+  validated (``_Writer``): the database's work and Python's overlap. The reader
+  does what it can for the writer, whose thread is the slower: its lookup of the
+  stored digests also tells which ids had a mission (the writer reads only
+  those), and it computes the new missions' values (``_ReadAhead``); and a
   batch's commit does not wait for the disk (``synchronous_commit = off`` for
   that transaction only). The import's record is committed last, normally, and
   that commit waits until every batch before it is on disk: once an import says
@@ -75,6 +78,20 @@ _FILENAME_LENGTH = MissionImport._meta.get_field("filename").max_length or 255
 ANALYZE_AFTER = 10_000
 
 Progress = Callable[[int], None]
+
+
+@dataclass
+class _ReadAhead:
+    """What the reader learnt of a batch for its writer, read before the write.
+
+    ``existing``: the ids that had a mission when the batch was read; the writer
+    looks up only those. A mission created meanwhile (a concurrent import) fails
+    the insert on the unique id, and the second pass, without this, looks up every
+    id. ``new_values``: the values of the missions to create, by id.
+    """
+
+    existing: set[str]
+    new_values: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 @dataclass
@@ -149,7 +166,7 @@ def import_csv(
     with _Writer(tally, record.pk) as writer:
         for raw_batch in _batches(csv_file.rows, BATCH_SIZE):
             tally.read += len(raw_batch)
-            writer.write(_validated(raw_batch, duplicates, tally))
+            writer.write(*_validated(raw_batch, duplicates, tally))
             if progress is not None:
                 progress(tally.read)
     return _finish(record, tally, csv_file.warnings)
@@ -179,12 +196,12 @@ class _Writer:
     def __enter__(self) -> _Writer:
         return self
 
-    def write(self, batch: list[MissionRow | RejectedRow]) -> None:
+    def write(self, batch: list[MissionRow | RejectedRow], ahead: _ReadAhead | None = None) -> None:
         if self.pool is None:
-            _import_batch(batch, self.tally, self.import_id)
+            _import_batch(batch, self.tally, self.import_id, ahead)
             return
         self._collect()
-        self.pending = self.pool.submit(_written, batch, self.import_id)
+        self.pending = self.pool.submit(_written, batch, self.import_id, ahead)
 
     def _collect(self) -> None:
         pending, self.pending = self.pending, None
@@ -204,9 +221,11 @@ class _Writer:
             self.pool.shutdown()
 
 
-def _written(batch: list[MissionRow | RejectedRow], import_id: int) -> _Tally:
+def _written(
+    batch: list[MissionRow | RejectedRow], import_id: int, ahead: _ReadAhead | None
+) -> _Tally:
     tally = _Tally()
-    _import_batch(batch, tally, import_id)
+    _import_batch(batch, tally, import_id, ahead)
     return tally
 
 
@@ -217,28 +236,36 @@ def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
 
 def _validated(
     raws: list[RawRow], duplicates: Duplicates, tally: _Tally
-) -> list[MissionRow | RejectedRow]:
+) -> tuple[list[MissionRow | RejectedRow], _ReadAhead]:
     """The batch's rows validated, except those identical to what the mission was
-    last written from: those are counted unchanged at once (one query per batch)."""
+    last written from: those are counted unchanged at once (one query per batch,
+    which also tells the writer which ids have a mission)."""
     digests = [None if raw.problems else row_digest(raw.values) for raw in raws]
     keys = [raw.values.get("identifiant_mission", "").strip() for raw in raws]
     stored = dict(
         Mission.objects.filter(
             external_id__any_of={k for k, d in zip(keys, digests, strict=True) if d is not None}
-        )
-        .exclude(import_digest=None)
-        .values_list("external_id", "import_digest")
+        ).values_list("external_id", "import_digest")
     )
     rows: list[MissionRow | RejectedRow] = []
+    ahead = _ReadAhead(existing=set(stored))
     for raw, key, digest in zip(raws, keys, digests, strict=True):
         if digest is not None and stored.get(key) == digest and duplicates.first(key, raw.line):
             tally.unchanged += 1
             continue
-        rows.append(duplicates.check(validate_row(raw, digest), raw))
-    return rows
+        row = duplicates.check(validate_row(raw, digest), raw)
+        if isinstance(row, MissionRow) and row.external_id not in stored:
+            ahead.new_values[row.external_id] = _new_values(row)
+        rows.append(row)
+    return rows, ahead
 
 
-def _import_batch(batch: list[MissionRow | RejectedRow], tally: _Tally, import_id: int) -> None:
+def _import_batch(
+    batch: list[MissionRow | RejectedRow],
+    tally: _Tally,
+    import_id: int,
+    ahead: _ReadAhead | None = None,
+) -> None:
     valid = []
     for row in batch:
         if isinstance(row, RejectedRow):
@@ -252,9 +279,9 @@ def _import_batch(batch: list[MissionRow | RejectedRow], tally: _Tally, import_i
     # insert; the unique constraint then fails the batch, and a second pass sees it.
     try:
         try:
-            outcome = _write_batch(valid, import_id)
+            outcome = _write_batch(valid, import_id, ahead)
         except IntegrityError:
-            outcome = _write_batch(valid, import_id)
+            outcome = _write_batch(valid, import_id)  # every id looked up this time
     except DatabaseError:
         # Validation should have caught it; whatever the database still refuses
         # rejects its own row, not the batch nor the import.
@@ -290,7 +317,9 @@ class _BatchOutcome:
 
 
 @transaction.atomic(durable=True)
-def _write_batch(rows: list[MissionRow], import_id: int) -> _BatchOutcome:
+def _write_batch(
+    rows: list[MissionRow], import_id: int, ahead: _ReadAhead | None = None
+) -> _BatchOutcome:
     if connection.vendor == "postgresql":
         # A batch's commit does not wait for its WAL to reach the disk: the import's
         # record, committed last and normally, waits for all of them at once (the log
@@ -299,7 +328,9 @@ def _write_batch(rows: list[MissionRow], import_id: int) -> _BatchOutcome:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
     ids = [row.external_id for row in rows]
-    existing = _existing(ids)
+    if ahead is not None:
+        ids = [external_id for external_id in ids if external_id in ahead.existing]
+    existing = _existing(ids) if ids else {}
     issued = (
         set(
             Mission.objects.filter(
@@ -316,7 +347,9 @@ def _write_batch(rows: list[MissionRow], import_id: int) -> _BatchOutcome:
     for row in rows:
         mission = existing.get(row.external_id)
         if mission is None:
-            to_create.append(_new_values(row) | {"created_by_import_id": import_id})
+            values = ahead.new_values.get(row.external_id) if ahead is not None else None
+            values = _new_values(row) if values is None else values
+            to_create.append(values | {"created_by_import_id": import_id})
             continue
         changes = _apply(mission, row)
         if not changes:

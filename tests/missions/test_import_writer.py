@@ -36,9 +36,9 @@ def test_batches_are_written_by_the_thread_with_the_same_counts_and_report(
     threads: set[str] = set()
     real = services._import_batch
 
-    def noting(batch, tally, import_id):  # type: ignore[no-untyped-def]
+    def noting(batch, tally, import_id, ahead=None):  # type: ignore[no-untyped-def]
         threads.add(threading.current_thread().name)
-        real(batch, tally, import_id)
+        real(batch, tally, import_id, ahead)
 
     monkeypatch.setattr(services, "_import_batch", noting)
     lines = rows(230)
@@ -64,12 +64,12 @@ def test_a_write_that_fails_stops_the_import_and_leaves_no_connection_open(
     used = []  # the writer thread's own connections
     real = services._write_batch
 
-    def failing(batch, import_id):  # type: ignore[no-untyped-def]
+    def failing(batch, import_id, ahead=None):  # type: ignore[no-untyped-def]
         calls.append(len(batch))
         used.append(connections["default"])
         if len(calls) == 2:
             raise RuntimeError("panne simulée")
-        return real(batch, import_id)
+        return real(batch, import_id, ahead)
 
     monkeypatch.setattr(services, "_write_batch", failing)
     with pytest.raises(RuntimeError, match="panne simulée"):
@@ -85,7 +85,9 @@ def test_a_reading_failure_is_the_one_raised_even_with_a_failing_write_in_flight
     small_batches, monkeypatch
 ):
     monkeypatch.setattr(
-        services, "_write_batch", lambda batch, import_id: (_ for _ in ()).throw(OSError("base"))
+        services,
+        "_write_batch",
+        lambda batch, import_id, ahead=None: (_ for _ in ()).throw(OSError("base")),
     )
     real, calls = services._validated, []
 
