@@ -633,11 +633,6 @@ class _RowChecker:
             return None
         return value
 
-    @staticmethod
-    def convert(column: str, value: str) -> Value:
-        converter = _CONVERTERS.get(column)
-        return value if converter is None else converter(value)
-
     def check_dates(self, fields: dict[str, Value]) -> None:
         start, planned = fields.get("start_date"), fields.get("planned_end_date")
         actual = fields.get("actual_end_date")
