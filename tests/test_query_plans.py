@@ -20,12 +20,16 @@ from django_tasks_db.models import DBTaskResult
 
 from insigne.claims.services import (
     due_missions,
+    invite_due_missions,
     request_resend,
     resend_missions,
     walk_in_id_order,
 )
 from insigne.console.views import search_missions
 from insigne.missions.models import Mission
+from insigne.missions.services import import_csv
+from insigne.platform import planner
+from tests.missions.helpers import csv_bytes, row
 from tests.personas import make_mission
 
 pytestmark = [
@@ -152,3 +156,31 @@ def test_the_invitation_walk_stays_a_walk_when_the_statistics_say_otherwise() ->
     with connection.cursor() as cursor:  # set back afterwards
         cursor.execute("SHOW enable_hashjoin")
         assert cursor.fetchone()[0] == "on"
+
+
+def analyzed_during(call) -> list[str]:  # type: ignore[no-untyped-def]
+    statements: list[str] = []
+
+    def noting(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if sql.startswith("ANALYZE"):
+            statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(noting):
+        call()
+    return statements
+
+
+def test_a_large_import_and_a_large_invitation_run_bring_the_statistics_up_to_date(
+    monkeypatch,
+) -> None:
+    monkeypatch.setattr(planner, "ANALYZE_AFTER", 3)
+    lines = [row(identifiant_mission=f"M-STAT-{n}") for n in range(3)]
+    assert analyzed_during(lambda: import_csv(csv_bytes(lines), "csv", "lot.csv")) == [
+        'ANALYZE "missions_mission"'
+    ]
+    assert analyzed_during(lambda: import_csv(csv_bytes(lines[:2]), "csv", "lot.csv")) == []
+    assert analyzed_during(lambda: invite_due_missions(dt.date(2026, 7, 1))) == [
+        'ANALYZE "claims_invitation", "claims_invitationlink", "mail_outgoingmail"'
+    ]
+    assert analyzed_during(lambda: invite_due_missions(dt.date(2026, 7, 1))) == []  # none left

@@ -88,6 +88,7 @@ def invite_missions(missions: QuerySet[Mission], limit: int | None = None) -> in
     batch. A crash leaves a batch all done or not started; a concurrent run
     (another worker, the cron) skips what this one invited, and only the rows an
     insert really created get a mail, so every invitation is mailed exactly once.
+    A large run ends with ``ANALYZE`` of the tables it filled (PostgreSQL).
     """
     created, last_id = 0, 0
     while limit is None or created < limit:
@@ -103,6 +104,8 @@ def invite_missions(missions: QuerySet[Mission], limit: int | None = None) -> in
             break
         created += _invite_batch(batch)
         last_id = batch[-1]
+    # A backfill's invitations: each one a link and a mail too.
+    planner.analyze_after(created, Invitation, InvitationLink, OutgoingMail)
     return created
 
 

@@ -65,7 +65,7 @@ from insigne.missions.csv_format import (
     validate_row,
 )
 from insigne.missions.models import EndReason, Mission, MissionImport, search_columns
-from insigne.platform import bulk
+from insigne.platform import bulk, planner
 
 BATCH_SIZE = 2000
 # Changing one of these re-evaluates eligibility.
@@ -74,8 +74,6 @@ _COLUMN_OF = {name: column for column, name in COLUMNS.items()}
 ISSUED_REASON = "badge déjà émis : la mission n'est pas modifiée"
 DATABASE_REASON = "valeur refusée par la base de données : ligne non importée"
 _FILENAME_LENGTH = MissionImport._meta.get_field("filename").max_length or 255
-# Imports that wrote at least this many missions end with ANALYZE (PostgreSQL).
-ANALYZE_AFTER = 10_000
 
 Progress = Callable[[int], None]
 
@@ -478,9 +476,7 @@ def _start(source: str, filename: str, uploaded_by: User | None) -> MissionImpor
 
 def _finish(record: MissionImport, tally: _Tally, warnings: Iterable[RowError]) -> MissionImport:
     tally.warnings[:0] = [warning.as_dict() for warning in warnings]
-    if connection.vendor == "postgresql" and tally.created + tally.updated >= ANALYZE_AFTER:
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(Mission._meta.db_table)}")
+    planner.analyze_after(tally.created + tally.updated, Mission)
     record.read, record.created, record.updated = tally.read, tally.created, tally.updated
     record.unchanged, record.unchanged_issued = tally.unchanged, tally.unchanged_issued
     record.rejected, record.errors, record.warnings = tally.rejected, tally.errors, tally.warnings

@@ -7,6 +7,11 @@ a query meant to read a batch in index order reads the whole table for each
 batch. :func:`planned_without` turns the named plan kinds off for the queries
 of its block (``SET LOCAL``, one statement), then sets them back (another), so
 that the index walk is what remains. Elsewhere than on PostgreSQL it does nothing.
+
+The bulk writers (the import, the invitation run) also bring the statistics up to
+date themselves once they wrote many rows (:func:`analyze_after`), rather than
+leave the other queries of those tables to plan from a table a few rows long until
+autovacuum's next visit.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 # Each plan kind a query may do without, and the setting (and value) that turns it off.
 _SETTINGS = {
@@ -25,6 +30,8 @@ _SETTINGS = {
     "seqscan": ("enable_seqscan", "off"),
     "sort": ("enable_sort", "off"),
 }
+# A bulk write of at least this many rows ends with ANALYZE of the tables it wrote.
+ANALYZE_AFTER = 10_000
 _SET_BACK = "SELECT set_config(name, reset_val, true) FROM pg_settings WHERE name = ANY(%s)"
 
 
@@ -45,3 +52,14 @@ def planned_without(*kinds: str) -> Iterator[None]:
         yield
         # Set back for the rest of an enclosing transaction.
         cursor.execute(_SET_BACK, [[name for name, _ in settings]])
+
+
+def analyze_after(written: int, *tables: type[models.Model]) -> bool:
+    """``ANALYZE`` the tables of ``tables`` when ``written`` reaches ``ANALYZE_AFTER``
+    (PostgreSQL); return whether it did. A second or two for a backfill's tables."""
+    if connection.vendor != "postgresql" or written < ANALYZE_AFTER:
+        return False
+    names = ", ".join(connection.ops.quote_name(table._meta.db_table) for table in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {names}")
+    return True
