@@ -44,3 +44,16 @@ def test_the_list_is_one_parameter_on_postgresql():
         assert "= ANY(%s)" in sql and list(params) == [["a", "b", "c"]]
     else:
         assert "IN (%s, %s, %s)" in sql and list(params) == ["a", "b", "c"]
+
+
+def test_values_of_another_type_are_converted_as_in_converts_them():
+    """A list of the field's own type goes as it is; any other value is prepared."""
+    pks = [make_mission(f"M-ANY-{n}").pk for n in range(3)]
+    make_mission("12345")
+    mixed = [str(pks[0]), pks[1]]  # a text id, as a form would give it
+    assert set(Mission.objects.filter(pk__any_of=mixed).values_list("pk", flat=True)) == set(
+        pks[:2]
+    )
+    assert list(
+        Mission.objects.filter(external_id__any_of=[12345]).values_list("external_id", flat=True)
+    ) == ["12345"]
