@@ -20,7 +20,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from insigne.badges.models import Credential
-from insigne.badges.presenter import credential_view
+from insigne.badges.presenter import credential_view, medal
 from insigne.badges.sharing import qr_svg, sharing
 
 LANGUAGES = ("fr", "en")
@@ -41,6 +41,12 @@ def _fonts() -> dict[str, str]:
     return found
 
 
+def _address_parts(address: str) -> tuple[str, str]:
+    """The address up to its last "/", and what follows (the badge's id)."""
+    head, slash, tail = address.rpartition("/")
+    return head + slash, tail
+
+
 def attestation_pdf(credential: Credential, language: str) -> bytes:
     """The attestation of ``credential`` in ``language`` (one of ``LANGUAGES``)."""
     shared = sharing(credential)
@@ -52,11 +58,8 @@ def attestation_pdf(credential: Credential, language: str) -> bytes:
                 "credential": credential,
                 "sharing": shared,
                 # The address in two unbreakable parts: a line may end before the id only.
-                "address": (
-                    shared.short_url.removesuffix(credential.public_id),
-                    credential.public_id,
-                ),
-                "medal": _data_uri(bytes(credential.badge_class.image), "image/png"),
+                "address": _address_parts(shared.short_url),
+                "medal": _data_uri(medal(credential.badge_class)[0], "image/png"),
                 "qr": _data_uri(qr_svg(shared.url).encode("utf-8"), "image/svg+xml"),
                 "fonts": _fonts(),
                 "LANGUAGE_CODE": language,

@@ -64,15 +64,13 @@ def _credential(
     request: HttpRequest,
     public_id: str,
     fields: tuple[str, ...] = (),
-    queryset: QuerySet[Credential] | None = None,
 ) -> Credential:
     """The credential ``public_id`` if this visitor may see it; only ``fields`` when given."""
-    if queryset is None:
-        queryset = _rows()
-        if fields:
-            queryset = Credential.objects.only("public_id", "visibility", *fields)
-        if any(name.startswith("badge_class__") for name in fields):
-            queryset = queryset.select_related("badge_class")
+    queryset = _rows()
+    if fields:
+        queryset = Credential.objects.only("public_id", "visibility", *fields)
+    if any(name.startswith("badge_class__") for name in fields):
+        queryset = queryset.select_related("badge_class")
     credential = get_object_or_404(queryset, public_id=public_id)
     if not holders.can_see(request, credential):
         raise Http404
@@ -219,10 +217,9 @@ def badge_qr(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_GET
 def badge_pdf(request: HttpRequest, public_id: str, language: str) -> HttpResponse:
-    queryset = Credential.objects.select_related("badge_class")
-    credential = _credential(request, public_id, queryset=queryset)
     if language not in LANGUAGES:
         raise Http404
+    credential = _credential(request, public_id)  # the medal: the process's copy
     response = HttpResponse(attestation_pdf(credential, language), content_type="application/pdf")
     filename = f"attestation-open-badge-service-civique-{language}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
