@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django_tasks_db.models import DBTaskResult
 
@@ -184,3 +184,21 @@ def test_a_large_import_and_a_large_invitation_run_bring_the_statistics_up_to_da
         'ANALYZE "claims_invitation", "claims_invitationlink", "mail_outgoingmail"'
     ]
     assert analyzed_during(lambda: invite_due_missions(dt.date(2026, 7, 1))) == []  # none left
+
+
+def test_an_import_whose_analyze_fails_is_still_recorded_whole(monkeypatch, caplog) -> None:
+    """The statistics are a help: a refused ANALYZE leaves the import's result as it is."""
+    monkeypatch.setattr(planner, "ANALYZE_AFTER", 2)
+
+    def refusing(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if sql.startswith("ANALYZE"):
+            raise OperationalError("canceling statement due to statement timeout")
+        return execute(sql, params, many, context)
+
+    lines = [row(identifiant_mission=f"M-FAIL-{n}") for n in range(3)]
+    with connection.execute_wrapper(refusing):
+        result = import_csv(csv_bytes(lines), "csv", "lot.csv")
+    result.refresh_from_db()
+    assert result.finished_at is not None and result.created == 3
+    assert Mission.objects.filter(external_id__startswith="M-FAIL-").count() == 3
+    assert "statistics left to autovacuum" in caplog.text

@@ -476,10 +476,10 @@ def _start(source: str, filename: str, uploaded_by: User | None) -> MissionImpor
 
 def _finish(record: MissionImport, tally: _Tally, warnings: Iterable[RowError]) -> MissionImport:
     tally.warnings[:0] = [warning.as_dict() for warning in warnings]
-    planner.analyze_after(tally.created + tally.updated, Mission)
     record.read, record.created, record.updated = tally.read, tally.created, tally.updated
     record.unchanged, record.unchanged_issued = tally.unchanged, tally.unchanged_issued
     record.rejected, record.errors, record.warnings = tally.rejected, tally.errors, tally.warnings
     record.finished_at = timezone.now()
     record.save()
+    planner.analyze_after(tally.created + tally.updated, Mission)  # once the result is kept
     return record

@@ -16,10 +16,13 @@ autovacuum's next visit.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
+
+logger = logging.getLogger(__name__)
 
 # Each plan kind a query may do without, and the setting (and value) that turns it off.
 _SETTINGS = {
@@ -56,10 +59,19 @@ def planned_without(*kinds: str) -> Iterator[None]:
 
 def analyze_after(written: int, *tables: type[models.Model]) -> bool:
     """``ANALYZE`` the tables of ``tables`` when ``written`` reaches ``ANALYZE_AFTER``
-    (PostgreSQL); return whether it did. A second or two for a backfill's tables."""
+    (PostgreSQL); return whether it did. A second or two for a backfill's tables.
+
+    Statistics are a help, not a result: should the database refuse or be away, the
+    writer's work stands (a savepoint keeps an enclosing transaction usable) and
+    autovacuum brings the statistics up to date later.
+    """
     if connection.vendor != "postgresql" or written < ANALYZE_AFTER:
         return False
     names = ", ".join(connection.ops.quote_name(table._meta.db_table) for table in tables)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {names}")
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {names}")
+    except DatabaseError as exc:
+        logger.warning("ANALYZE %s not run (%s): statistics left to autovacuum", names, exc)
+        return False
     return True
