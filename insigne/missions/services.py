@@ -345,9 +345,8 @@ def _write_batch(
     for row in rows:
         mission = existing.get(row.external_id)
         if mission is None:
-            values = ahead.new_values.get(row.external_id) if ahead is not None else None
-            values = _new_values(row) if values is None else values
-            to_create.append(values | {"created_by_import_id": import_id})
+            values = ahead.new_values.get(row.external_id) if ahead else None
+            to_create.append((values or _new_values(row)) | {"created_by_import_id": import_id})
             continue
         changes = _apply(mission, row)
         if not changes:
