@@ -148,6 +148,13 @@ MAIL_SENT_BY_WORKERS = envbool(
     "MAIL_SENT_BY_WORKERS", TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
 )
 MAIL_BATCH = envint("MAIL_BATCH", 200)  # mails a worker claims per pass
+# Who signs a validated claim's badge: the workers, in batches (the validation page
+# only records the volunteer's choice and answers at once), when tasks go through
+# the database; the validation request itself otherwise (the immediate backend of tests).
+CLAIMS_ISSUED_BY_WORKERS = envbool(
+    "CLAIMS_ISSUED_BY_WORKERS", TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+)
+ISSUE_BATCH = envint("ISSUE_BATCH", 50)  # validated claims a worker issues per transaction
 # Each worker vacuums the mail table (PostgreSQL) after sending this many mails; 0: never.
 MAIL_VACUUM_AFTER = envint("MAIL_VACUUM_AFTER", 2_000)
 # All workers together send at most this many mails in any rolling hour (0: no cap),

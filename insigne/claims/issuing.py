@@ -147,14 +147,19 @@ class AlreadyIssued(IntegrityError):
 
 
 def sign_credential(
-    invitation: Invitation, issued_at: dt.datetime, *, public_id: str = ""
+    invitation: Invitation,
+    issued_at: dt.datetime,
+    *,
+    public_id: str = "",
+    badge_class: BadgeClass | None = None,
 ) -> Credential:
     """The signed credential of this claim, not stored yet.
 
-    ``public_id`` is drawn at random unless given (tests name their badges).
+    ``public_id`` is drawn at random unless given (tests name their badges); a
+    batch passes the ``badge_class`` it read once (:func:`programme_class`).
     """
     drawn, salt = new_ids()
-    badge_class = programme_class()
+    badge_class = badge_class or programme_class()
     facts = claim_facts(
         invitation,
         public_id=public_id or drawn,
@@ -171,17 +176,21 @@ def issue_credential(
     *,
     public_id: str = "",
     visibility: Visibility = Visibility.LINK,
+    badge_class: BadgeClass | None = None,
 ) -> Credential:
     """Sign and store one credential (the caller holds the transaction and the row lock).
 
     The credential is attached to the invitation, with the validation date, only
     if it has none yet, so a second validation that got past the lock raises
     ``AlreadyIssued`` rather than leaving a twin. ``visibility`` is the holder's
-    choice for the badge page (not part of what is signed). Three statements: the
+    choice for the badge page (not part of what is signed); ``badge_class`` as
+    for :func:`sign_credential`. Three statements: the
     INSERT, that conditional UPDATE and the names as signed for the support search
     (from the mission the caller read with the invitation).
     """
-    credential = sign_credential(invitation, issued_at, public_id=public_id)
+    credential = sign_credential(
+        invitation, issued_at, public_id=public_id, badge_class=badge_class
+    )
     credential.visibility = visibility
     credential.save(force_insert=True)
     unclaimed = Invitation.objects.filter(pk=invitation.pk, credential__isnull=True)

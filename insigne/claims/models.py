@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from insigne.badges.models import Credential
+from insigne.badges.models import Credential, Visibility
 from insigne.missions.models import Mission
 
 
@@ -27,10 +27,28 @@ class Invitation(models.Model):
     credential = models.OneToOneField(
         Credential, null=True, blank=True, on_delete=models.PROTECT, related_name="invitation"
     )
+    # The page visibility chosen at validation, kept until the credential is issued
+    # (``claims.services.accept_claim``: workers issue it, then it lives on the badge).
+    visibility = models.CharField(
+        _("visibilité choisie"),
+        max_length=8,
+        choices=Visibility,
+        default=Visibility.LINK,
+        db_default=Visibility.LINK,
+    )
 
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+        indexes = [
+            # The workers' issuing pass: validated claims still without their badge,
+            # oldest first. Partial, so it holds the few claims being issued only.
+            models.Index(
+                fields=["validated_at", "id"],
+                name="invitation_to_issue",
+                condition=models.Q(validated_at__isnull=False, credential__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Invitation {self.pk} ({self.mission.external_id})"

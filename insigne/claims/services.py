@@ -23,7 +23,7 @@ from django_tasks import task
 
 from insigne.badges.models import Credential, Visibility
 from insigne.claims import mails
-from insigne.claims.issuing import ClaimDetails, issue_credential
+from insigne.claims.issuing import ClaimDetails, issue_credential, programme_class
 from insigne.claims.models import Invitation, InvitationLink
 from insigne.claims.tokens import MAX_LIVE_LINKS, hash_token, looks_like_token, new_token
 from insigne.mail.models import MailPriority, MailStatus, OutgoingMail
@@ -290,6 +290,82 @@ def _ensure_open(invitation: Invitation) -> None:
     if not invitation.mission.eligible:
         # The Agency corrected the record after the invitation (e.g. an early end).
         raise ClaimError("not_eligible")
+
+
+@transaction.atomic(durable=True)
+def accept_claim(invitation: Invitation, visibility: Visibility = Visibility.LINK) -> None:
+    """Record the volunteer's validation; the workers issue its badge (``issue_validated``).
+
+    What the workers sign is what the invitation holds now (the record and the
+    drafts the form saved), frozen by the validation date: ``save_draft`` and
+    ``decline_invitation`` refuse a validated claim. One conditional UPDATE, so the
+    page answers at once whatever the queue: a second submission, or a decline
+    that got the row first (it locks it), leaves it unchanged and raises
+    ``ClaimError``, and the page then shows the claim as it is.
+    """
+    _ensure_open(invitation)
+    still_open = Invitation.objects.filter(
+        pk=invitation.pk, validated_at=None, declined_at=None, credential=None
+    )
+    if not still_open.update(validated_at=timezone.now(), visibility=visibility):
+        raise ClaimError("already_validated")
+
+
+def to_issue(limit: int) -> QuerySet[Invitation]:
+    """The next validated claims without a badge, locked, skipping those another worker holds.
+
+    Its conditions and order are those of the partial index ``invitation_to_issue``,
+    which holds the claims being issued only: PostgreSQL walks it and stops at
+    ``limit`` whatever the table holds and whatever its statistics say (tested
+    with the statistics of an empty table under a backfill's invitations).
+    """
+    return (
+        Invitation.objects.filter(validated_at__isnull=False, credential__isnull=True)
+        .select_related("mission")
+        .order_by("validated_at", "pk")
+        .select_for_update(skip_locked=True, of=("self",))[:limit]
+    )
+
+
+def issue_validated(limit: int | None = None) -> int:
+    """Issue the badges of validated claims that have none yet, oldest first; how many.
+
+    The workers' issuing pass (``CLAIMS_ISSUED_BY_WORKERS``), run before each mail
+    pass so that the badge mail leaves in it. One durable transaction: up to
+    ``ISSUE_BATCH`` claims locked with ``SELECT … FOR UPDATE SKIP LOCKED`` over the
+    partial index ``invitation_to_issue`` (two workers never take the same claim,
+    neither waits), each signed, stored and its badge mail queued in a savepoint,
+    dated by its validation. A worker that dies mid-batch leaves the whole batch to
+    the next pass; ``issue_credential``'s conditional UPDATE and the one-to-one
+    column still make a second credential impossible. A claim whose issuing fails
+    is rolled back alone, logged with its id only, and tried again at the next pass.
+    The mission's eligibility is not read again: the volunteer validated while it held.
+    """
+    issued = 0
+    with transaction.atomic(durable=True):
+        batch = list(to_issue(limit or settings.ISSUE_BATCH))
+        badge_class = programme_class() if batch else None
+        for invitation in batch:
+            assert invitation.validated_at is not None  # the query's own filter
+            try:
+                with transaction.atomic():
+                    credential = issue_credential(
+                        invitation,
+                        invitation.validated_at,
+                        visibility=Visibility(invitation.visibility),
+                        badge_class=badge_class,
+                    )
+                    _queue_badge_mail(credential)
+            except Exception as exc:  # noqa: BLE001 - one claim's failure spares the batch
+                # Type only: a database error's text may quote the volunteer's name.
+                logger.error(
+                    "issuing the badge of invitation %s failed (%s)",
+                    invitation.pk,
+                    type(exc).__name__,
+                )
+                continue
+            issued += 1
+    return issued
 
 
 def validate_claim(invitation: Invitation, visibility: Visibility = Visibility.LINK) -> Credential:

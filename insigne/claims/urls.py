@@ -9,6 +9,8 @@ urlpatterns = [
     path("obtenir/apercu/", views.preview, name="claim_preview"),
     path("obtenir/refuser/", views.decline, name="claim_decline"),
     path("obtenir/reprendre/", views.reopen, name="claim_reopen"),
+    path("obtenir/en-preparation/", views.pending, name="claim_pending"),
+    path("obtenir/en-preparation/etat/", views.pending_state, name="claim_pending_state"),
     # The links of the mails (unchanged format): set the cookie, redirect above.
     path("obtenir/<str:token>/", views.enter, name="claim"),
     path("obtenir/<str:token>/<slug:step>/", views.enter, name="claim_step"),

@@ -9,11 +9,14 @@ browser history and ``Referer`` headers hold the token once at most.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from insigne.badges import holders
 from insigne.badges import services as badge_services
@@ -65,8 +68,12 @@ def _token(request: HttpRequest) -> str:
     return request.COOKIES.get(LINK_COOKIE, "")
 
 
-def _open(request: HttpRequest, token: str) -> Invitation | HttpResponse:
-    """The invitation of the link, or the page to show instead of the form."""
+def _open(request: HttpRequest, token: str, *, issuing: bool = False) -> Invitation | HttpResponse:
+    """The invitation of the link, or the page to show instead of the form.
+
+    A validated claim whose badge a worker has yet to issue is shown its waiting
+    page, unless the caller is that page (``issuing``).
+    """
     if not token:
         return _link_error(request, "no_link", 404)
     try:
@@ -77,6 +84,8 @@ def _open(request: HttpRequest, token: str) -> Invitation | HttpResponse:
         # The personal link is how the holder is known: it lets them manage their page.
         holders.remember_holder(request, invitation.credential)
         return redirect("badge", invitation.credential.public_id)
+    if invitation.validated_at is not None and not issuing:  # its badge being issued
+        return redirect("claim_pending")
     if invitation.declined_at is not None:
         return render(request, "claims/declined.html", status=410)
     if not invitation.mission.eligible:
@@ -118,10 +127,13 @@ def preview(request: HttpRequest) -> HttpResponse:
         return invitation
     form = ValidateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        visibility = Visibility(form.cleaned_data["visibility"])
         try:
-            visibility = Visibility(form.cleaned_data["visibility"])
+            if settings.CLAIMS_ISSUED_BY_WORKERS:
+                services.accept_claim(invitation, visibility)
+                return redirect("claim_pending")
             credential = services.validate_claim(invitation, visibility)
-        except services.ClaimError:  # declined (or corrected) meanwhile
+        except services.ClaimError:  # declined, validated or corrected meanwhile
             return _current_page(request)
         holders.remember_holder(request, credential)
         messages.success(
@@ -133,6 +145,40 @@ def preview(request: HttpRequest) -> HttpResponse:
         "claims/preview.html",
         {"form": form, "badge": preview_badge(invitation)},
     )
+
+
+@never_cache
+@require_safe
+def pending(request: HttpRequest) -> HttpResponse:
+    """After the validation, while a worker signs the badge: it is on its way.
+
+    Once it is ready this address goes on to the badge page (``_open``), and the
+    page's script, which asks :func:`pending_state`, offers the way there.
+    """
+    invitation = _open(request, _token(request), issuing=True)
+    if isinstance(invitation, HttpResponse):
+        return invitation
+    if invitation.validated_at is None:
+        return redirect("claim_form")
+    return render(request, "claims/pending.html")
+
+
+@never_cache
+@require_safe
+def pending_state(request: HttpRequest) -> JsonResponse:
+    """What the page of :func:`pending` asks: is the badge ready, and at which address.
+
+    Ready, this browser becomes its holder, as by the personal link.
+    """
+    try:
+        invitation = services.find_invitation(_token(request))
+    except services.ClaimError:
+        return JsonResponse({"ready": False, "address": ""}, status=404)
+    credential = invitation.credential
+    if credential is None:
+        return JsonResponse({"ready": False, "address": ""})
+    holders.remember_holder(request, credential)
+    return JsonResponse({"ready": True, "address": reverse("badge", args=[credential.public_id])})
 
 
 @require_http_methods(["GET", "POST"])

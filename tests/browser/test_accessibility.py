@@ -210,6 +210,30 @@ def test_volunteer_pages_have_no_wcag_violation(context_for, live_server, journe
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_waiting_page_of_a_badge_issued_by_the_workers(
+    context_for, live_server, badge_class, settings, language
+):
+    """Validated, the volunteer waits on a page that says when the badge is ready."""
+    settings.CLAIMS_ISSUED_BY_WORKERS = True
+    page, audit = context_for(language), Audit(language)
+    _invitation, token = invite(make_mission(f"M-A11Y-WAIT-{language}"))
+    page.goto(f"{live_server.url}/obtenir/{token}/apercu/")
+    page.locator("#id_confirm").check(force=True)  # the DSFR styles the box away
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(f"{live_server.url}/obtenir/en-preparation/")
+    audit.check(page, "badge being prepared", mobile=True)
+
+    assert services.issue_validated() == 1
+    ready = page.locator("#badge-pending-status a")
+    ready.wait_for()
+    audit.check(page, "badge ready", mobile=True)
+    ready.click()
+    page.wait_for_url(f"{live_server.url}/badges/*")
+    assert page.locator("h1").count() == 1
+    assert not audit.problems, "\n".join(audit.problems)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
 def test_public_site_and_sharing_pages_have_no_wcag_violation(
     context_for, live_server, journey, language
 ):

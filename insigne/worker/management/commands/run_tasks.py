@@ -8,6 +8,9 @@ LOCKED``, so several workers can share one database). Between two polls it:
   ``mails_with_live_tasks``), and puts back in the queue the task rows a dead
   worker left running (``reclaim_abandoned_tasks``);
 * sends the staff their daily summary of given-up mail (one worker does);
+* issues the badges of the claims validated since the last pass
+  (``insigne.claims.services.issue_validated``, with ``CLAIMS_ISSUED_BY_WORKERS``),
+  before the mail pass that sends their mails;
 * ticks the running backfill campaigns (``insigne.programme.campaigns.tick``):
   each invites what its hour window still allows, its state in the database;
 * with ``--daily-invitations``, runs ``send_invitations`` once at start and
@@ -34,12 +37,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
+from django.urls import get_resolver
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from insigne.claims.services import issue_validated
 from insigne.mail.pump import Pump
 from insigne.mail.services import requeue_overdue_mail, send_daily_summary
 from insigne.mail.tasks import COMMANDS_PER_SEND, longest_send, send_outgoing_mail
@@ -159,6 +164,9 @@ class Command(BaseCommand):
         self, *args: Any, burst: bool, daily_invitations: bool, interval: float, **options: Any
     ) -> None:
         check_configuration()
+        # The URL patterns import every view module (seconds of CPU on a small machine):
+        # loaded now, at start, not in the first pass that issues a volunteer's badge.
+        get_resolver().url_patterns  # noqa: B018 - evaluated for its loading
         worker = Worker(
             queue_names=["*"],
             interval=interval,
@@ -214,8 +222,10 @@ class Command(BaseCommand):
                     last_sweep = time.monotonic()
                 invited = campaigns.tick()
                 worker.run()
+                # The validated claims' badges first, so their mails leave in this pass.
+                issued = issue_validated() if settings.CLAIMS_ISSUED_BY_WORKERS else 0
                 sent = pump.run_once(lambda: not worker.running) if pump else 0
-                sent += invited
+                sent += invited + issued
                 failures = 0
             except ImproperlyConfigured:
                 raise
