@@ -84,7 +84,11 @@ def _validate(port: int, token: str) -> tuple[float, int]:
         connection.request("POST", "/obtenir/apercu/", body, headers)
         response = connection.getresponse()
         response.read()
-        ok = response.status == 302 and "/badges/" in response.getheader("Location", "")
+        # To the badge page, or to its waiting page while the workers issue it.
+        location = response.getheader("Location", "")
+        ok = response.status == 302 and (
+            location == "/obtenir/en-preparation/" or "/badges/" in location
+        )
         return time.perf_counter() - started, 0 if ok else 1
     except OSError:
         return time.perf_counter() - started, 1
