@@ -99,6 +99,11 @@ def ensure_programme() -> tuple[BadgeClass, bool]:
     ``badges.presenter.medal``, which keeps them per process by their digest.
     """
     classes = BadgeClass.objects.defer(*IMAGE_COLUMNS)
+    # The defaults draw the default medal (a quarter of a second of CPU, once per
+    # process): only when the class is missing, not at each process's first claim.
+    existing = classes.filter(slug=SLUG).first()
+    if existing is not None:
+        return existing, False
     return classes.get_or_create(slug=SLUG, defaults=programme_fields())
 
 

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.urls import reverse
 
+from insigne.badges import programme
 from insigne.badges.models import BadgeClass
 from insigne.badges.programme import NAME, SLUG
 from insigne.openbadges.images import check_badge_image
@@ -52,3 +53,15 @@ def test_it_creates_the_programme_once_and_leaves_staff_edits_alone():
     call_command("setup_programme", stdout=out)
     assert "déjà présent" in out.getvalue()
     assert BadgeClass.objects.get().name == "Nom modifié par l'Agence"
+
+
+def test_an_existing_programme_is_read_without_drawing_the_default_medal(monkeypatch):
+    """The defaults (the medal drawn with Pillow, a quarter of a second) are for a
+    missing class only, not for each process's first claim."""
+
+    def drawn() -> dict[str, object]:
+        raise AssertionError("the default medal was drawn for an existing class")
+
+    monkeypatch.setattr(programme, "programme_fields", drawn)
+    badge_class, created = programme.ensure_programme()
+    assert (badge_class.slug, created) == (SLUG, False)
