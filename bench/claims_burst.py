@@ -8,12 +8,12 @@ its personal link. Gunicorn serves the site on loopback (``WEB_WORKERS``
 processes of ``THREADS`` threads); ``CLAIMS`` client threads, released together,
 each post the validation of their own claim (the link cookie and a CSRF token,
 as a browser does), so the site gets them all at once, while ``WORKERS``
-workers send the badge mails to a local relay. Printed: the latency of the
-validations (p50, p99), the errors (any answer other than the redirection to
-the badge page), the duplicates (credentials or badge mails beyond one per
-claim), and credentials per second end to end, from the first request to the
-last badge mail received. Bounded: ``CLAIMS`` requests, everything on this
-machine, everything stopped at the end.
+workers sign the badges and send their mails to a local relay. Printed: the
+latency of the validations (p50, p99), the errors (any answer other than the
+redirection to the badge's waiting page or to the badge page), the duplicates
+(credentials or badge mails beyond one per claim), and credentials per second
+end to end, from the first request to the last badge mail received. Bounded:
+``CLAIMS`` requests, everything on this machine, everything stopped at the end.
 """
 
 from __future__ import annotations
