@@ -8,12 +8,14 @@ relay on the loopback while, in turn,
 2. one worker is killed (SIGKILL) while it waits for the relay's reply to a
    message the relay already has: the documented window, so one duplicate
    (same Message-ID) is allowed per killed worker;
-3. PostgreSQL restarts under the workers;
+3. ``CLAIMS`` volunteers validate their claim at once and PostgreSQL restarts
+   under the workers while they sign the badges (``issue_validated``);
 4. the relay answers ``SLOW_REPLIES`` messages after ``EMAIL_TIMEOUT`` (but
    within ``EMAIL_DATA_TIMEOUT``): each must arrive once.
 
-Then: every mail is sent and received, none is stuck (no mail nor task row left
-sending or running), every body is erased, the surviving workers are still up
+Then: every mail is sent and received, every validated claim has exactly one
+badge and one badge mail, none is stuck (no mail nor task row left sending or
+running, no claim left without its badge), every body is erased, the surviving workers are still up
 and stop cleanly, and duplicates are at most the killed workers. Run with
 ``make faults`` (deselected from ``make test``); it prints what it measured.
 """
@@ -43,6 +45,7 @@ from tests.smtp import SmtpServer, free_port
 pytestmark = pytest.mark.faults
 
 MAILS = 1000
+CLAIMS = 200
 WORKERS = 4
 GREYLISTED = 120
 SLOW_REPLIES = 20
@@ -140,13 +143,21 @@ def manage_env(cluster: Cluster, relay: SmtpServer, data_dir: Path) -> dict[str,
 
 SEED = """
 from django.db import transaction
+from insigne.badges.keys import issuer_keys
+from insigne.claims.models import Invitation
 from insigne.mail.services import queue_mail
+from tests.personas import make_mission
+issuer_keys()  # the key file, made once before the workers read it
 with transaction.atomic():
     for n in range({count}):
         queue_mail(kind="invitation", to=f"volontaire{{n}}@exemple.test",
                    subject="Votre Open Badge", text=f"Lien personnel n° {{n}}",
                    html=f"<p>Lien personnel n° {{n}}</p>", related_key=f"invitation:{{n}}")
+    for n in range({claims}):
+        Invitation.objects.create(mission=make_mission(f"FAULT-{{n:04d}}"))
 """
+# What the validation page does for each claim (``claims.services.accept_claim``).
+VALIDATE_ALL = "UPDATE claims_invitation SET validated_at = now() WHERE validated_at IS NULL"
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -171,6 +182,17 @@ def owner_of(peer_port: int, pids: list[int]) -> int | None:
                     if os.readlink(fd) in inodes:
                         return pid
     return None
+
+
+def claims(url: str) -> tuple[int, int, int]:
+    """Validated claims, those still without a badge, badges issued."""
+    with psycopg.connect(url, connect_timeout=2) as connection:
+        [(validated, waiting, issued)] = connection.execute(
+            "SELECT count(*) FILTER (WHERE validated_at IS NOT NULL),"
+            " count(*) FILTER (WHERE validated_at IS NOT NULL AND credential_id IS NULL),"
+            " (SELECT count(*) FROM credentials_credential) FROM claims_invitation"
+        )
+    return validated, waiting, issued
 
 
 def counts(url: str) -> tuple[dict[str, int], dict[str, int], int, int]:
@@ -205,7 +227,8 @@ def test_every_mail_is_delivered_through_kills_restarts_and_slow_relays(cluster,
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "-v0"], ["createcachetable"]):
         subprocess.run(manage + command, env=env, check=True, cwd=ROOT)
-    subprocess.run(manage + ["shell", "-c", SEED.format(count=MAILS)], env=env, check=True)
+    seed = SEED.format(count=MAILS, claims=CLAIMS)
+    subprocess.run(manage + ["shell", "-c", seed], env=env, check=True, cwd=ROOT)
     misconfigured = subprocess.run(
         manage + ["run_tasks", "--burst"], env=env | {"MAIL_LEASE": "5"}, capture_output=True
     )
@@ -234,8 +257,12 @@ def test_every_mail_is_delivered_through_kills_restarts_and_slow_relays(cluster,
         killed = [w for w in workers if w.pid == victim]
         survivors = [w for w in workers if w.pid != victim]
 
-        # 3. PostgreSQL restarts under the workers
+        # 3. the claims validated at once, PostgreSQL restarting while they are signed
         wait_until(lambda: len(relay.messages) >= MAILS * 2 // 5, 90, "two fifths of the mails")
+        with psycopg.connect(cluster.url, autocommit=True) as connection:
+            connection.execute(VALIDATE_ALL)
+        wait_until(lambda: claims(cluster.url)[2] > 0, 30, "the first badges")
+        signed_before_restart = claims(cluster.url)[2]
         cluster.ctl("restart", "-m", "fast")
 
         # 4. a relay whose final reply comes after EMAIL_TIMEOUT
@@ -247,10 +274,12 @@ def test_every_mail_is_delivered_through_kills_restarts_and_slow_relays(cluster,
             if state is None:
                 return False
             mails, tasks, _bodies, _retries = state
-            return mails == {"sent": MAILS} and not tasks.get("RUNNING") and not tasks.get("READY")
+            idle = not tasks.get("RUNNING") and not tasks.get("READY")
+            return mails == {"sent": MAILS + CLAIMS} and idle and claims(cluster.url)[1] == 0
 
         wait_until(settled, DEADLINE - (time.monotonic() - started), "every mail to be sent")
         mails, tasks, bodies, retries = counts(cluster.url)
+        validated, waiting, issued = claims(cluster.url)
         assert [w.poll() for w in survivors] == [None] * len(survivors)  # none exited
         assert killed[0].wait(5) == -signal.SIGKILL
     finally:
@@ -264,13 +293,21 @@ def test_every_mail_is_delivered_through_kills_restarts_and_slow_relays(cluster,
 
     received = Counter(message["Message-ID"] for message in relay.messages)
     duplicates = sum(n - 1 for n in received.values())
-    print(
-        f"\nfaults: {MAILS} mails, {WORKERS} workers, {len(relay.messages)} messages received, "
-        f"{len(received)} distinct, {duplicates} duplicates "
-        f"(allowed {len(killed)}: one per killed worker), {retries} retries, {elapsed:.0f} s"
+    badge_mails = Counter(
+        message["To"] for message in relay.messages if message["To"].startswith("fault-")
     )
-    assert len(received) == MAILS  # 0 lost
-    assert mails == {"sent": MAILS}  # 0 stuck: nothing pending, sending or given up
+    print(
+        f"\nfaults: {MAILS} mails and {CLAIMS} claims, {WORKERS} workers, "
+        f"{len(relay.messages)} messages received, {len(received)} distinct, "
+        f"{duplicates} duplicates (allowed {len(killed)}: one per killed worker), "
+        f"{issued} badges ({signed_before_restart} before the restart), {retries} retries, "
+        f"{elapsed:.0f} s"
+    )
+    assert signed_before_restart < CLAIMS  # the restart came while badges were signed
+    assert (validated, waiting, issued) == (CLAIMS, 0, CLAIMS)  # each claim one badge
+    assert len(badge_mails) == CLAIMS  # each volunteer got the badge mail
+    assert len(received) == MAILS + CLAIMS  # 0 lost
+    assert mails == {"sent": MAILS + CLAIMS}  # 0 stuck: nothing pending, sending or given up
     assert set(tasks) <= {"SUCCESSFUL"}  # no task row left running by the dead worker
     assert bodies == 0  # every body erased, the recovered ones too
     assert duplicates <= len(killed)
