@@ -125,7 +125,7 @@ def reissue(
         replace_credential(old, new, reason)
         Invitation.objects.filter(pk=invitation.pk).update(credential=new)
         invitation.credential = new
-        note_badge_names(invitation.mission, new.given_name, new.family_name)
+        note_badge_names((invitation.mission, new.given_name, new.family_name))
         changed = [
             (label, getattr(before, key), getattr(after, key))
             for key, label in _LABELS.items()

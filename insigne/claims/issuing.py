@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError
+from django.db.models import DateTimeField, IntegerField
 from django.utils import translation
 
 from insigne.badges import programme
@@ -26,6 +28,7 @@ from insigne.missions.eligibility import add_months
 from insigne.missions.models import Mission, note_badge_names
 from insigne.openbadges.facts import BadgeFacts, CredentialFacts
 from insigne.openbadges.ob3 import french_date
+from insigne.platform import bulk
 from insigne.platform.text import clean_display_text
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -180,23 +183,45 @@ def issue_credential(
 ) -> Credential:
     """Sign and store one credential (the caller holds the transaction and the row lock).
 
-    The credential is attached to the invitation, with the validation date, only
-    if it has none yet, so a second validation that got past the lock raises
-    ``AlreadyIssued`` rather than leaving a twin. ``visibility`` is the holder's
-    choice for the badge page (not part of what is signed); ``badge_class`` as
-    for :func:`sign_credential`. Three statements: the
-    INSERT, that conditional UPDATE and the names as signed for the support search
-    (from the mission the caller read with the invitation).
+    ``visibility`` is the holder's choice for the badge page (not part of what is
+    signed); ``badge_class`` as for :func:`sign_credential`; stored as
+    :func:`store_credentials` stores a batch.
     """
     credential = sign_credential(
         invitation, issued_at, public_id=public_id, badge_class=badge_class
     )
     credential.visibility = visibility
-    credential.save(force_insert=True)
-    unclaimed = Invitation.objects.filter(pk=invitation.pk, credential__isnull=True)
-    if not unclaimed.update(credential=credential, validated_at=issued_at):
-        raise AlreadyIssued(f"invitation {invitation.pk} already holds a credential")
-    invitation.credential, invitation.validated_at = credential, issued_at
-    credential.invitation = invitation
-    note_badge_names(invitation.mission, credential.given_name, credential.family_name)
+    store_credentials([(invitation, credential)])
     return credential
+
+
+def store_credentials(signed: Sequence[tuple[Invitation, Credential]]) -> None:
+    """Store signed credentials, each attached to its invitation: three statements
+    whatever their number (the caller holds the transaction and the rows' locks).
+
+    Each credential is attached to its invitation, with its date as the validation
+    date, only if the invitation has none yet, so an issue that got past the lock
+    raises ``AlreadyIssued`` (the caller's transaction rolls back) rather than
+    leaving a twin. The statements: the INSERT of them all, that conditional
+    UPDATE, and the names as signed for the support search (from the missions the
+    caller read with the invitations).
+    """
+    Credential.objects.bulk_create([credential for _invitation, credential in signed])
+    ids = {invitation.pk: credential.pk for invitation, credential in signed}
+    dates = {invitation.pk: credential.issued_at for invitation, credential in signed}
+    unclaimed = Invitation.objects.filter(pk__in=ids, credential__isnull=True)
+    attached = unclaimed.update(
+        credential=bulk.each_own(ids, IntegerField()),
+        validated_at=bulk.each_own(dates, DateTimeField()),
+    )
+    if attached != len(ids):
+        raise AlreadyIssued(f"{len(ids) - attached} of invitations {sorted(ids)} held a credential")
+    for invitation, credential in signed:
+        invitation.credential, invitation.validated_at = credential, credential.issued_at
+        credential.invitation = invitation
+    note_badge_names(
+        *(
+            (invitation.mission, credential.given_name, credential.family_name)
+            for invitation, credential in signed
+        )
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, DateTimeField, Value, When
+from django.db.models import DateTimeField
 from django.dispatch import receiver
 
 from insigne.badges.models import Credential
@@ -13,6 +13,7 @@ from insigne.claims.models import Invitation
 from insigne.mail.models import OutgoingMail
 from insigne.mail.signals import mail_sent, mail_undeliverable
 from insigne.missions.models import Mission
+from insigne.platform import bulk
 
 
 def _sent_times(mails: list[OutgoingMail], prefix: str) -> dict[int, dt.datetime]:
@@ -24,21 +25,17 @@ def _sent_times(mails: list[OutgoingMail], prefix: str) -> dict[int, dt.datetime
     return times
 
 
-def _each_own_time(times: dict[int, dt.datetime]) -> Case:
-    """``CASE id WHEN … THEN its mail's sent_at``: a batch in one UPDATE, each row its time."""
-    whens = [When(pk=pk, then=Value(at)) for pk, at in times.items()]
-    return Case(*whens, output_field=DateTimeField())
-
-
 @receiver(mail_sent)
 def record_sent(sender: Any, mails: list[OutgoingMail], **kwargs: Any) -> None:
     """One UPDATE for the invitations of a batch, one for its badges."""
     if invitations := _sent_times(mails, "invitation"):
         Invitation.objects.filter(pk__in=invitations, sent_at=None).update(
-            sent_at=_each_own_time(invitations)
+            sent_at=bulk.each_own(invitations, DateTimeField())
         )
     if credentials := _sent_times(mails, "credential"):
-        Credential.objects.filter(pk__in=credentials).update(mailed_at=_each_own_time(credentials))
+        Credential.objects.filter(pk__in=credentials).update(
+            mailed_at=bulk.each_own(credentials, DateTimeField())
+        )
 
 
 @receiver(mail_undeliverable)

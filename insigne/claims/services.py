@@ -23,7 +23,13 @@ from django_tasks import task
 
 from insigne.badges.models import Credential, Visibility
 from insigne.claims import mails
-from insigne.claims.issuing import ClaimDetails, issue_credential, programme_class
+from insigne.claims.issuing import (
+    ClaimDetails,
+    issue_credential,
+    programme_class,
+    sign_credential,
+    store_credentials,
+)
 from insigne.claims.models import Invitation, InvitationLink
 from insigne.claims.tokens import MAX_LIVE_LINKS, hash_token, looks_like_token, new_token
 from insigne.mail.models import MailPriority, MailStatus, OutgoingMail
@@ -331,41 +337,62 @@ def issue_validated(limit: int | None = None) -> int:
     """Issue the badges of validated claims that have none yet, oldest first; how many.
 
     The workers' issuing pass (``CLAIMS_ISSUED_BY_WORKERS``), run before each mail
-    pass so that the badge mail leaves in it. One durable transaction: up to
+    pass so that the badge mails leave in it. One durable transaction: up to
     ``ISSUE_BATCH`` claims locked with ``SELECT … FOR UPDATE SKIP LOCKED`` over the
     partial index ``invitation_to_issue`` (two workers never take the same claim,
-    neither waits), each signed, stored and its badge mail queued in a savepoint,
-    dated by its validation. A worker that dies mid-batch leaves the whole batch to
-    the next pass; ``issue_credential``'s conditional UPDATE and the one-to-one
-    column still make a second credential impossible. A claim whose issuing fails
-    is rolled back alone, logged with its id only, and tried again at the next pass.
-    The mission's eligibility is not read again: the volunteer validated while it held.
+    neither waits), each signed and dated by its validation, then all stored and
+    their badge mails queued in a few statements. Should that fail, each claim is
+    stored in a savepoint of its own, so that one claim that cannot be issued
+    (logged with its id only, tried again at the next pass) spares the others. A
+    worker that dies mid-batch leaves the whole batch to the next pass;
+    ``store_credentials``' conditional UPDATE and the one-to-one column still make
+    a second credential impossible. The mission's eligibility is not read again:
+    the volunteer validated while it held.
     """
-    issued = 0
     with transaction.atomic(durable=True):
         batch = list(to_issue(limit or settings.ISSUE_BATCH))
         badge_class = programme_class() if batch else None
+        signed = []
         for invitation in batch:
             assert invitation.validated_at is not None  # the query's own filter
             try:
-                with transaction.atomic():
-                    credential = issue_credential(
-                        invitation,
-                        invitation.validated_at,
-                        visibility=Visibility(invitation.visibility),
-                        badge_class=badge_class,
-                    )
-                    _queue_badge_mail(credential)
-            except Exception as exc:  # noqa: BLE001 - one claim's failure spares the batch
-                # Type only: a database error's text may quote the volunteer's name.
-                logger.error(
-                    "issuing the badge of invitation %s failed (%s)",
-                    invitation.pk,
-                    type(exc).__name__,
+                credential = sign_credential(
+                    invitation, invitation.validated_at, badge_class=badge_class
                 )
+            except Exception as exc:  # noqa: BLE001 - one claim's failure spares the batch
+                _not_issued(invitation, exc)
+                continue
+            credential.visibility = invitation.visibility
+            signed.append((invitation, credential))
+        try:
+            with transaction.atomic():
+                _store_and_mail(signed)
+            return len(signed)
+        except Exception as exc:  # noqa: BLE001 - tried again one by one below
+            logger.warning("issuing a batch failed (%s); one claim at a time", type(exc).__name__)
+        issued = 0
+        for invitation, credential in signed:
+            credential.pk = None  # its insert was rolled back with the batch
+            try:
+                with transaction.atomic():
+                    _store_and_mail([(invitation, credential)])
+            except Exception as exc:  # noqa: BLE001 - one claim's failure spares the batch
+                _not_issued(invitation, exc)
                 continue
             issued += 1
     return issued
+
+
+def _store_and_mail(signed: list[tuple[Invitation, Credential]]) -> None:
+    store_credentials(signed)
+    queue_mails([_badge_mail(credential) for _invitation, credential in signed])
+
+
+def _not_issued(invitation: Invitation, exc: Exception) -> None:
+    # Type only: a database error's text may quote the volunteer's name.
+    logger.error(
+        "issuing the badge of invitation %s failed (%s)", invitation.pk, type(exc).__name__
+    )
 
 
 def validate_claim(invitation: Invitation, visibility: Visibility = Visibility.LINK) -> Credential:
@@ -396,10 +423,14 @@ def validate_claim(invitation: Invitation, visibility: Visibility = Visibility.L
 
 
 def _queue_badge_mail(credential: Credential) -> None:
-    """Queued with the credential, in its transaction; ``MailPriority.REPLY`` by default,
-    so it leaves before any backlog of invitations."""
+    """Queued with the credential, in its transaction."""
+    queue_mails([_badge_mail(credential)])
+
+
+def _badge_mail(credential: Credential) -> QueuedMail:
+    """The badge's mail, ``MailPriority.REPLY``: it leaves before any backlog of invitations."""
     mail = mails.badge_mail(credential)
-    queue_mail(
+    return QueuedMail(
         kind="badge",
         to=credential.invitation.mission.email,  # the locked invitation, no query
         subject=mail.subject,
@@ -407,6 +438,7 @@ def _queue_badge_mail(credential: Credential) -> None:
         html=mail.html,
         attachments=mail.attachments,
         related_key=f"credential:{credential.pk}",
+        priority=MailPriority.REPLY,
     )
 
 

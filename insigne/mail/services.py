@@ -81,7 +81,7 @@ def queue_mail(
 
 @dataclass(frozen=True)
 class QueuedMail:
-    """One mail of a batch for ``queue_mails`` (no attachments: bulk mail has none)."""
+    """One mail of a batch for ``queue_mails``."""
 
     kind: str
     to: str
@@ -90,6 +90,7 @@ class QueuedMail:
     html: str = ""
     related_key: str = ""
     priority: int = MailPriority.BULK
+    attachments: tuple[Attachment, ...] = ()
 
 
 def queue_mails(mails: Sequence[QueuedMail]) -> list[int]:
@@ -110,6 +111,11 @@ def queue_mails(mails: Sequence[QueuedMail]) -> list[int]:
     else:
         created = OutgoingMail.objects.bulk_create(OutgoingMail(**_row(mail)) for mail in mails)
         ids = [mail.pk for mail in created]
+    OutgoingAttachment.objects.bulk_create(
+        OutgoingAttachment(mail_id=mail_id, filename=name, content=content, mimetype=mimetype)
+        for mail, mail_id in zip(mails, ids, strict=True)
+        for name, content, mimetype in mail.attachments
+    )
     if not settings.MAIL_SENT_BY_WORKERS:
         for mail_id in ids:
             transaction.on_commit(partial(send_outgoing_mail.enqueue, mail_id))

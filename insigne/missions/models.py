@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from insigne.platform import bulk
 from insigne.platform.departements import departements
 from insigne.platform.text import fold
 
@@ -118,16 +119,22 @@ class Mission(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
-def note_badge_names(mission: Mission, given_name: str, family_name: str) -> None:
-    """Make the mission findable by the names as signed on its badge (issue, correction).
+def note_badge_names(*signed: tuple[Mission, str, str]) -> None:
+    """Make each mission findable by the names as signed on its badge (issue, correction).
 
-    The names as recorded are the caller's ``mission``'s, read with the invitation it
-    issues for (one UPDATE, no read).
+    ``signed``: ``(mission, given name, family name)``, one per badge. The names as
+    recorded are the caller's missions', read with the invitations it issues for:
+    one UPDATE for them all, no read.
     """
-    record = search_columns(mission.given_name, mission.family_name, "", "", "")
-    names = record["search_name"] + BADGE_NAMES + fold(f"{given_name} {family_name}")
-    Mission.objects.filter(pk=mission.pk).update(search_name=names)
-    mission.search_name = names
+    texts: dict[int, str] = {}
+    for mission, given_name, family_name in signed:
+        record = search_columns(mission.given_name, mission.family_name, "", "", "")
+        names = record["search_name"] + BADGE_NAMES + fold(f"{given_name} {family_name}")
+        texts[mission.pk] = mission.search_name = names
+    if texts:
+        Mission.objects.filter(pk__in=texts).update(
+            search_name=bulk.each_own(texts, models.TextField())
+        )
 
 
 # Separates the names as recorded from the names as signed on the badge in ``search_name``

@@ -1,4 +1,5 @@
-"""Set-based inserts of many rows: ``COPY`` on PostgreSQL, one ``executemany`` on SQLite.
+"""Set-based writes of many rows: inserts by ``COPY`` on PostgreSQL, one ``executemany`` on
+SQLite; updates giving each row its own value in one statement (:func:`each_own`).
 
 Why not ``bulk_create``: it prepares every value through the field API, and on
 PostgreSQL (Django 5.2) it sends the rows as one array per column (``UNNEST``),
@@ -15,7 +16,7 @@ text; every value is a parameter or a ``COPY`` row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -102,3 +103,9 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     if isinstance(field, models.CharField | models.TextField | models.BooleanField):
         return lambda value: value
     return lambda value: field.get_db_prep_save(value, connection)
+
+
+def each_own(values: Mapping[int, Any], output_field: models.Field[Any, Any]) -> models.Case:
+    """``CASE id WHEN … THEN its value``: many rows in one UPDATE, each given its own value."""
+    whens = [models.When(pk=pk, then=models.Value(value)) for pk, value in values.items()]
+    return models.Case(*whens, output_field=output_field)

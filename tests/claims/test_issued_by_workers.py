@@ -11,12 +11,12 @@ import logging
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test import Client
 from django.urls import reverse
 
 from insigne.badges.models import Credential, Visibility
-from insigne.claims import issuing, services
+from insigne.claims import services
 from insigne.claims.issuing import ClaimDetails
 from insigne.claims.models import Invitation
 from insigne.mail.models import OutgoingMail
@@ -140,24 +140,28 @@ def test_the_waiting_page_in_english(by_workers, camille, badge_class):
     assert "Your badge is being prepared" in client.get(PENDING).content.decode()
 
 
-@pytest.mark.django_db
-def test_one_failing_claim_spares_the_others_and_is_tried_again(
-    by_workers, badge_class, monkeypatch, caplog
-):
+def accepted(count: int, prefix: str) -> list[Invitation]:
     invitations = []
-    for number in range(3):
-        invitation, _token = invite(make_mission(f"ISSUE-{number}"))
+    for number in range(count):
+        invitation, _token = invite(make_mission(f"{prefix}-{number}"))
         services.accept_claim(Invitation.objects.select_related("mission").get(pk=invitation.pk))
         invitations.append(invitation)
-    broken = invitations[1].pk
-    sign = issuing.sign_credential
+    return invitations
+
+
+@pytest.mark.django_db
+def test_a_claim_that_cannot_be_signed_spares_the_others_and_is_tried_again(
+    by_workers, badge_class, monkeypatch, caplog
+):
+    broken = accepted(3, "SIGN")[1].pk
+    sign = services.sign_credential
 
     def failing(invitation, *args, **kwargs):
         if invitation.pk == broken:
             raise ValueError("Camille Exemple")  # a message quoting a name
         return sign(invitation, *args, **kwargs)
 
-    monkeypatch.setattr(issuing, "sign_credential", failing)
+    monkeypatch.setattr(services, "sign_credential", failing)
     with caplog.at_level(logging.ERROR, logger="insigne.claims.services"):
         assert services.issue_validated() == 2
     assert f"invitation {broken} failed (ValueError)" in caplog.text
@@ -165,9 +169,39 @@ def test_one_failing_claim_spares_the_others_and_is_tried_again(
     assert Invitation.objects.get(pk=broken).credential is None
     assert OutgoingMail.objects.filter(kind="badge").count() == 2
 
-    monkeypatch.setattr(issuing, "sign_credential", sign)
+    monkeypatch.setattr(services, "sign_credential", sign)
     assert services.issue_validated() == 1
     assert Invitation.objects.filter(credential=None).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_claim_that_cannot_be_stored_spares_the_others_one_by_one(
+    by_workers, badge_class, monkeypatch, caplog
+):
+    """The batch's statements fail (a database refusal): each claim is stored alone."""
+    broken = accepted(3, "STORE")[2].pk
+    store = services.store_credentials
+
+    def refusing(signed):
+        if any(invitation.pk == broken for invitation, _credential in signed):
+            raise DatabaseError("refused")
+        return store(signed)
+
+    monkeypatch.setattr(services, "store_credentials", refusing)
+    with caplog.at_level(logging.WARNING, logger="insigne.claims.services"):
+        assert services.issue_validated() == 2
+    assert "issuing a batch failed (DatabaseError); one claim at a time" in caplog.text
+    assert f"invitation {broken} failed (DatabaseError)" in caplog.text
+    issued = Invitation.objects.exclude(credential=None)
+    assert sorted(issued.values_list("pk", flat=True)) == sorted(
+        pk for pk in Invitation.objects.values_list("pk", flat=True) if pk != broken
+    )
+    assert Credential.objects.count() == 2  # the batch's inserts rolled back, stored again
+    keys = set(OutgoingMail.objects.filter(kind="badge").values_list("related_key", flat=True))
+    assert keys == {f"credential:{pk}" for pk in Credential.objects.values_list("pk", flat=True)}
+
+    monkeypatch.setattr(services, "store_credentials", store)
+    assert services.issue_validated() == 1
 
 
 @pytest.mark.django_db(transaction=True)
