@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from insigne.badges import holders, sharing
+from insigne.badges import holders, rows, sharing
 from insigne.badges import presenter as badges
 from insigne.badges.attestation import LANGUAGES, attestation_pdf
 from insigne.badges.forms import VisibilityForm
@@ -47,8 +47,8 @@ def _rows() -> QuerySet[Credential]:
     return Credential.objects.select_related("badge_class").defer(*badges.IMAGE_FIELDS)
 
 
-# What each view reads of the row (building a query costs more than running it):
-# the page's state alone first, the whole row only to render it.
+# What each view reads of the row (building a query costs more than running it,
+# hence ``badges.rows``): the page's state alone first, the whole row only to render it.
 PAGE_FIELDS = (
     "revoked_at",
     "revocation_reason",
@@ -65,13 +65,15 @@ def _credential(
     public_id: str,
     fields: tuple[str, ...] = (),
 ) -> Credential:
-    """The credential ``public_id`` if this visitor may see it; only ``fields`` when given."""
-    queryset = _rows()
+    """The credential ``public_id`` if this visitor may see it; only ``fields`` when given
+    (``badges.rows``: a query written once per process)."""
     if fields:
-        queryset = Credential.objects.only("public_id", "visibility", *fields)
-    if any(name.startswith("badge_class__") for name in fields):
-        queryset = queryset.select_related("badge_class")
-    credential = get_object_or_404(queryset, public_id=public_id)
+        found = rows.credential(public_id, fields)
+        if found is None:
+            raise Http404
+        credential = found
+    else:
+        credential = get_object_or_404(_rows(), public_id=public_id)
     if not holders.can_see(request, credential):
         raise Http404
     return credential
