@@ -351,7 +351,9 @@ def issue_validated(limit: int | None = None) -> int:
     """
     with transaction.atomic(durable=True):
         batch = list(to_issue(limit or settings.ISSUE_BATCH))
-        badge_class = programme_class() if batch else None
+        if not batch:
+            return 0
+        badge_class = programme_class()
         signed = []
         for invitation in batch:
             assert invitation.validated_at is not None  # the query's own filter
