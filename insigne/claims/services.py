@@ -493,7 +493,7 @@ def what_to_resend(mission: Mission) -> str:
     credential = invitation.credential
     if credential is not None:
         return "" if credential.revoked_at is not None else BADGE
-    return INVITATION if mission.eligible else ""
+    return INVITATION if mission.eligible and invitation.validated_at is None else ""
 
 
 def resend_for_mission(mission: Mission, *, actor: object = None) -> bool:
@@ -503,8 +503,9 @@ def resend_for_mission(mission: Mission, *, actor: object = None) -> bool:
     one cannot be sent again); the links already sent keep working, so whoever
     asks for a resend never kills the volunteer's link. Declined invitations stay
     declined, a revoked badge is never mailed as valid (a corrected one is: the
-    invitation leads to it), and a mission never invited is left to the daily run.
-    ``actor`` (staff) writes the resend to the audit log.
+    invitation leads to it), a claim validated but not signed yet gets its badge
+    mail once the workers sign it, and a mission never invited is left to the daily
+    run. ``actor`` (staff) writes the resend to the audit log.
     """
     with transaction.atomic(durable=True):
         invitation = Invitation.objects.select_for_update().filter(mission=mission).first()
@@ -516,8 +517,8 @@ def resend_for_mission(mission: Mission, *, actor: object = None) -> bool:
                 return False
             _queue_badge_mail(credential)
             sent = BADGE
-        elif not mission.eligible:
-            return False
+        elif not mission.eligible or invitation.validated_at is not None:
+            return False  # (validated: the workers sign it, and its mail follows)
         else:
             _queue_invitation_mail(invitation, add_link(invitation), MailPriority.REPLY)
             sent = INVITATION

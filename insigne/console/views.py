@@ -154,7 +154,8 @@ def mission_resend(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _(
                 "Rien à renvoyer : la mission n'a pas d'invitation en cours, "
-                "le badge a été refusé ou il est révoqué."
+                "le badge a été refusé ou il est révoqué, ou il est en cours de "
+                "signature (son courriel partira ensuite)."
             ),
         )
     return redirect("console_mission", pk=pk)

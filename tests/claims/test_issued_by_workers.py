@@ -23,7 +23,7 @@ from insigne.mail.models import OutgoingMail
 from insigne.missions.models import Mission
 from tests.claims.helpers import invite, open_link
 from tests.claims.test_concurrency import in_parallel
-from tests.personas import make_mission
+from tests.personas import make_mission, make_staff
 
 PENDING = "/obtenir/en-preparation/"
 
@@ -267,3 +267,19 @@ def test_the_issuing_pass_walks_its_index_whatever_the_statistics(by_workers, ba
     assert "Seq Scan" not in plan
     assert "Sort" not in plan  # read in the index's order, stopped at the batch's size
     assert services.issue_validated() == 3
+
+
+@pytest.mark.django_db
+def test_a_claim_being_signed_is_shown_to_support_and_not_invited_again(
+    by_workers, camille, badge_class, client, mailoutbox
+):
+    invitation, _token = invite(camille)
+    services.accept_claim(Invitation.objects.select_related("mission").get(pk=invitation.pk))
+    client.force_login(make_staff("support"))
+    page = client.get(reverse("console_mission", args=[camille.pk])).content.decode()
+    assert "badge en cours de signature" in page
+    assert "Rien à renvoyer pour cette mission." in page
+    assert services.what_to_resend(camille) == ""
+    assert not services.resend_for_mission(camille)  # its badge mail follows the signature
+    services.request_resend(camille.email)  # the public page: no invitation mail either
+    assert mailoutbox == []
