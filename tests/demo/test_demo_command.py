@@ -1,5 +1,7 @@
 """``manage.py demo`` end to end: a real process group, real ports, Ctrl+C at the end."""
 
+import http.cookiejar
+import json
 import os
 import queue
 import re
@@ -7,7 +9,9 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -99,6 +103,50 @@ def test_the_demo_serves_the_site_catches_invitations_and_stops_on_ctrl_c(demo):
     with urllib.request.urlopen(f"{site}{stylesheet}", timeout=10) as response:
         assert response.status == 200
 
+    claim_through_the_worker(site, page)
+
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl+C does
     assert process.wait(timeout=30) == 0
     next_line_with(lines, "Demo stopped")
+
+
+def claim_through_the_worker(site: str, mailbox: str) -> None:
+    """A volunteer of the demo validates; the demo's worker signs and mails the badge."""
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    link = None
+    for detail in re.findall(r'href="(/demo/courriels/\d+/)"', mailbox):
+        with browser.open(f"{site}{detail}", timeout=10) as response:
+            found = re.search(
+                rf'href="({re.escape(site)}/obtenir/[\w-]+/)"', response.read().decode()
+            )
+        if found:
+            link = found.group(1)
+            break
+    assert link is not None, "no invitation in the demo mailbox"
+    with browser.open(link + "apercu/", timeout=10) as response:  # the token into its cookie
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token.group(1), "confirm": "on", "visibility": "link"}
+    )
+    with browser.open(f"{site}/obtenir/apercu/", form.encode(), timeout=10) as response:
+        assert response.url == f"{site}/obtenir/en-preparation/"
+        assert "Votre badge est en préparation" in response.read().decode()
+    deadline = time.monotonic() + 60
+    while True:  # what the page's script asks, once a second
+        with browser.open(f"{site}/obtenir/en-preparation/etat/", timeout=10) as response:
+            state = json.loads(response.read())
+        if state["ready"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)  # polling the real worker, not waiting for time to pass
+    assert state["ready"], "the demo's worker did not sign the badge"
+    with browser.open(f"{site}{state['address']}", timeout=10) as response:
+        assert "Badge authentique" in response.read().decode()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with browser.open(f"{site}/demo/courriels/", timeout=10) as response:
+            if "Votre Open Badge Service Civique<" in response.read().decode():
+                return
+        time.sleep(0.2)  # polling the real worker's mail
+    pytest.fail("the badge mail did not reach the demo mailbox")
