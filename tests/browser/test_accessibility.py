@@ -226,6 +226,7 @@ def test_the_waiting_page_of_a_badge_issued_by_the_workers(
     assert services.issue_validated() == 1
     ready = page.locator("#badge-pending-status a")
     ready.wait_for()
+    assert page.locator("h1").inner_text() == page.title().split(" — ")[0]  # both say it
     audit.check(page, "badge ready", mobile=True)
     ready.click()
     page.wait_for_url(f"{live_server.url}/badges/*")

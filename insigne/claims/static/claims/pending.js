@@ -1,6 +1,6 @@
 // The waiting page after a validation: asks every second, for two minutes at most,
 // whether a worker has issued the badge. Ready, it says so in the page's status
-// region and the page's title, and shows the way to the badge page, without leaving
+// region, its heading and title, and shows the way to the badge page, without leaving
 // the page by itself.
 // Without JavaScript the page has a link that reloads it.
 (function () {
@@ -32,6 +32,7 @@
         if (state && state.ready) {
           refresh.hidden = true;
           document.title = box.dataset.readyTitle;
+          document.getElementById("badge-pending-heading").textContent = box.dataset.readyHeading;
           say(box.dataset.ready, state.address);
         } else if (!state || tries >= 120) {
           say(box.dataset.late, "");
