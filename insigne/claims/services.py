@@ -35,7 +35,7 @@ from insigne.claims.tokens import MAX_LIVE_LINKS, hash_token, looks_like_token, 
 from insigne.mail.models import MailPriority, MailStatus, OutgoingMail
 from insigne.mail.services import QueuedMail, needing_staff, queue_mail, queue_mails
 from insigne.missions.models import Mission
-from insigne.platform import audit, planner
+from insigne.platform import audit, planner, rows
 from insigne.platform.errors import CodedError
 
 logger = logging.getLogger(__name__)
@@ -241,14 +241,21 @@ def find_invitation(token: str) -> Invitation:
     """The invitation of a personal link, or ``ClaimError("unknown_link")``."""
     if not looks_like_token(token):
         raise ClaimError("unknown_link")
-    invitation = (
-        Invitation.objects.select_related("mission")
-        .filter(links__token_hash=hash_token(token))
-        .first()
-    )
+    # Every claim page starts here: two one-row reads written once (``platform.rows``),
+    # the link's then its invitation's with the mission, as select_related reads them.
+    link = rows.one(InvitationLink, "token_hash", hash_token(token), ("invitation_id",))
+    invitation = None
+    if link is not None:
+        invitation = rows.one(Invitation, "id", link.invitation_id, _WITH_MISSION)
     if invitation is None:
         raise ClaimError("unknown_link")
     return invitation
+
+
+_WITH_MISSION = (
+    *(f.attname for f in Invitation._meta.concrete_fields),
+    *(f"mission__{f.attname}" for f in Mission._meta.concrete_fields),
+)
 
 
 @transaction.atomic(durable=True)
