@@ -14,5 +14,5 @@ urlpatterns = [
     # The links of the mails (unchanged format): set the cookie, redirect above.
     path("obtenir/<str:token>/", views.enter, name="claim"),
     path("obtenir/<str:token>/<slug:step>/", views.enter, name="claim_step"),
-    path("badges/<str:public_id>/visibilite/", views.visibility, name="badge_visibility"),
+    path("badges/<public_id:public_id>/visibilite/", views.visibility, name="badge_visibility"),
 ]

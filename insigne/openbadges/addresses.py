@@ -35,8 +35,8 @@ PATHS = {
     "ob2_key": "ob2/keys/{key_id}",
     "ob2_revocations": "ob2/revocations",
 }
-# Django path converter of each placeholder.
-_CONVERTERS = {"public_id": "str", "slug": "slug", "key_id": "str", "language": "slug"}
+# Django path converter of each placeholder (``public_id``: ``insigne.platform.converters``).
+_CONVERTERS = {"public_id": "public_id", "slug": "slug", "key_id": "str", "language": "slug"}
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -46,5 +46,5 @@ def url(site_url: str, name: str, **values: str) -> str:
 
 
 def route(name: str) -> str:
-    """The Django route of ``name``: ``badges/{public_id}`` → ``badges/<str:public_id>``."""
+    """The Django route of ``name``: ``badges/{public_id}`` → ``badges/<public_id:public_id>``."""
     return _PLACEHOLDER.sub(lambda m: f"<{_CONVERTERS[m.group(1)]}:{m.group(1)}>", PATHS[name])

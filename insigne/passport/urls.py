@@ -20,6 +20,6 @@ urlpatterns = [
     path("passeport/supprimer/", views.delete_account, name="passport_delete"),
     path("passeport/partage/<str:token>/", views.shared, name="passport_shared"),
     path("p/<str:slug>/", views.portfolio, name="portfolio"),
-    path("passeport/portefeuille/<str:public_id>/", views.wallet_offer, name="wallet_offer"),
+    path("passeport/portefeuille/<public_id:public_id>/", views.wallet_offer, name="wallet_offer"),
     path("portefeuille/echanges/<str:token>", views.wallet_exchange, name="wallet_exchange"),
 ]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from django.apps import AppConfig, apps
 from django.utils.translation import gettext_lazy as _
 
-from insigne.platform import lookups  # noqa: F401 (registers ``__any_of`` at start-up)
+from insigne.platform import converters, lookups  # noqa: F401 (registered at start-up)
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise  # what gettext_lazy returns, to mypy

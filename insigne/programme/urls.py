@@ -26,5 +26,5 @@ urlpatterns = [
         views_campaigns.campaign_action,
         name="programme_campaign_action",
     ),
-    path("badges/<str:public_id>/linkedin", views.linkedin, name="programme_linkedin"),
+    path("badges/<public_id:public_id>/linkedin", views.linkedin, name="programme_linkedin"),
 ]

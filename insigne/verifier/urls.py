@@ -11,7 +11,7 @@ from insigne.verifier import badge_pages, views
 
 urlpatterns = [
     path("verifier/", views.verify_upload, name="verify_upload"),
-    path("verifier/badge/<str:public_id>", views.verify_badge, name="verify_badge"),
+    path("verifier/badge/<public_id:public_id>", views.verify_badge, name="verify_badge"),
     path("api/v1/verify", views.api_verify, name="api_verify"),
     path(route("badge"), badge_pages.badge, name="badge"),
     path(route("badge_png"), badge_pages.badge_png, name="badge_png"),

@@ -1,0 +1,25 @@
+"""The URL converter of a badge's public id, registered at start-up (``platform.apps``).
+
+A public id is what ``secrets.token_urlsafe`` writes (``claims.issuing.new_ids``):
+letters, digits, ``-`` and ``_``, 32 characters at most (``Credential.public_id``).
+An address holding anything else names no badge: it is a 404 before any query,
+where ``str`` let it reach the database (a NUL byte, ``%00``, made PostgreSQL
+refuse the query: a 500).
+"""
+
+from __future__ import annotations
+
+from django.urls import register_converter
+
+
+class PublicIdConverter:
+    regex = "[A-Za-z0-9_-]{1,32}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(PublicIdConverter, "public_id")
