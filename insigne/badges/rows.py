@@ -9,7 +9,6 @@ from insigne.badges.models import Credential
 from insigne.platform import rows
 
 ALWAYS = ("id", "public_id", "visibility", "badge_class_id")
-RELATED = "badge_class__"
 
 
 def credential(public_id: str, fields: tuple[str, ...]) -> Credential | None:

@@ -64,6 +64,8 @@ def _columns(model: type[models.Model], names: Sequence[str]) -> list[models.Fie
 
 @functools.cache
 def _query(model: type[models.Model], key: str, fields: tuple[str, ...], vendor: str) -> _Query:
+    """The query and how to read its row; ``vendor`` keys the cache only (the quoting
+    and the converters are the backend's)."""
     quote = connection.ops.quote_name
     own = [name for name in fields if "__" not in name]
     related: dict[str, list[str]] = {}
