@@ -140,13 +140,15 @@ def test_the_waiting_page_in_english(by_workers, camille, badge_class):
     assert "Your badge is being prepared" in client.get(PENDING).content.decode()
 
 
+def accept(mission: Mission) -> Invitation:
+    """The mission invited and its claim validated, as the page validates it."""
+    invitation, _token = invite(mission)
+    services.accept_claim(Invitation.objects.select_related("mission").get(pk=invitation.pk))
+    return invitation
+
+
 def accepted(count: int, prefix: str) -> list[Invitation]:
-    invitations = []
-    for number in range(count):
-        invitation, _token = invite(make_mission(f"{prefix}-{number}"))
-        services.accept_claim(Invitation.objects.select_related("mission").get(pk=invitation.pk))
-        invitations.append(invitation)
-    return invitations
+    return [accept(make_mission(f"{prefix}-{number}")) for number in range(count)]
 
 
 @pytest.mark.django_db
@@ -207,9 +209,7 @@ def test_a_claim_that_cannot_be_stored_spares_the_others_one_by_one(
 @pytest.mark.django_db(transaction=True)
 def test_parallel_issuing_passes_issue_each_claim_once(by_workers, badge_class, settings):
     settings.ISSUE_BATCH = 4
-    for number in range(24):
-        invitation, _token = invite(make_mission(f"PAR-{number:03d}"))
-        services.accept_claim(Invitation.objects.select_related("mission").get(pk=invitation.pk))
+    accepted(24, "PAR")
 
     def drain() -> int:
         issued = 0
@@ -230,8 +230,7 @@ def test_a_worker_issues_the_validated_claims_and_sends_their_mail(
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.MAIL_SENT_BY_WORKERS = True
-    invitation, _token = invite(camille)
-    services.accept_claim(Invitation.objects.select_related("mission").get(pk=invitation.pk))
+    invitation = accept(camille)
 
     call_command("run_tasks", "--burst")
 
@@ -244,9 +243,7 @@ def test_a_worker_issues_the_validated_claims_and_sends_their_mail(
 def test_the_issuing_pass_walks_its_index_whatever_the_statistics(by_workers, badge_class):
     """Statistics of an empty table, then a backfill's 50,000 invitations: the pass
     still reads only the claims being issued, in order, at each poll."""
-    for number in range(3):
-        invitation, _token = invite(make_mission(f"WALK-{number}"))
-        services.accept_claim(Invitation.objects.select_related("mission").get(pk=invitation.pk))
+    accepted(3, "WALK")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE claims_invitation")
         # 50,000 copies of a mission (every column but the id, a new external id).
@@ -273,8 +270,7 @@ def test_the_issuing_pass_walks_its_index_whatever_the_statistics(by_workers, ba
 def test_a_claim_being_signed_is_shown_to_support_and_not_invited_again(
     by_workers, camille, badge_class, client, mailoutbox
 ):
-    invitation, _token = invite(camille)
-    services.accept_claim(Invitation.objects.select_related("mission").get(pk=invitation.pk))
+    accept(camille)
     client.force_login(make_staff("support"))
     page = client.get(reverse("console_mission", args=[camille.pk])).content.decode()
     assert "badge en cours de signature" in page
