@@ -45,6 +45,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from aiosmtpd.controller import Controller
 
+from bench.cpu import cores
 from bench.sending import BURST, CountingRelay, start_workers
 from tests.smtp import free_port
 
@@ -115,15 +116,18 @@ django.setup()
 """
     + _PEAK
     + """
+from bench.cpu import Snapshot
 from insigne.missions.models import Mission
 from insigne.missions.services import import_csv
 figures = {}
 for run in ("first", "again"):
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu, before = time.perf_counter(), time.process_time(), Snapshot.now()
     with open(sys.argv[1], "rb") as stream:
         result = import_csv(stream, "csv", "backfill.csv")
+    spent = Snapshot.now().since(before)
     figures[run] = {"seconds": time.perf_counter() - started, "read": result.read,
                     "cpu": time.process_time() - cpu,
+                    "machine": spent.machine, "postgres": spent.postgres,
                     "created": result.created, "unchanged": result.unchanged,
                     "rejected": result.rejected}
 figures["eligible"] = Mission.objects.filter(eligible=True).count()
@@ -283,11 +287,15 @@ def run_backfill(rows: int) -> dict[str, Any]:
 def rows_of(figures: dict[str, Any]) -> list[Row]:
     n, engine = figures["rows"], figures["engine"]
     imported, invited, sent = figures["import"], figures["invite"], figures["send"]
+    first = imported["first"]
     tag = f"backfill {n:,} ({engine})"
     mails = invited["created"]
     result: list[Row] = [
         (f"{tag}: import, first run", n / imported["first"]["seconds"], "rows/s"),
         (f"{tag}: import, first run, per CPU second", n / imported["first"]["cpu"], "rows/s"),
+        (f"{tag}: import, machine CPU per row (every process)", first["machine"] / n * 1e6, "µs"),
+        *_postgres_row(tag, figures, first["postgres"] / n * 1e6),
+        (f"{tag}: import, ceiling on {cores()} cores", n / first["machine"] * cores(), "rows/s"),
         (f"{tag}: re-import, all unchanged", n / imported["again"]["seconds"], "rows/s"),
         (f"{tag}: re-import, per CPU second", n / imported["again"]["cpu"], "rows/s"),
         (f"{tag}: invitations queued ({mails:,} eligible)", mails / invited["seconds"], "inv/s"),
@@ -303,6 +311,12 @@ def rows_of(figures: dict[str, Any]) -> list[Row]:
     ]
     result.append((f"{tag}: whole backfill, wall time", figures["wall_seconds"], "s"))
     return result
+
+
+def _postgres_row(tag: str, figures: dict[str, Any], per_row: float) -> list[Row]:
+    if figures["engine"] != "PostgreSQL":
+        return []
+    return [(f"{tag}: import, of which PostgreSQL, per row", per_row, "µs")]
 
 
 def _step_seconds(figures: dict[str, Any]) -> dict[str, float]:

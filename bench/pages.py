@@ -31,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.cpu import family_seconds
 from tests import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,22 +97,6 @@ def _reset_database(env: dict[str, str]) -> None:
             "    c.execute('DROP SCHEMA public CASCADE; CREATE SCHEMA public')\n"
         )
         _run(env, "-c", script)
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of ``pid`` and of its children that are still running."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(entry.name) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
 
 
 class Client:
@@ -238,10 +223,10 @@ def bench_pages() -> list[tuple[str, float, str]]:
             )
         )
         for label, paths, headers, expected in endpoints:
-            server_before, client_before = _cpu_seconds(process.pid), time.process_time()
+            server_before, client_before = family_seconds(process.pid), time.process_time()
             wall, latencies = asyncio.run(_fire(port, paths, headers, expected))
             client = time.process_time() - client_before
-            server = _cpu_seconds(process.pid) - server_before
+            server = family_seconds(process.pid) - server_before
             count = len(paths)
             rows += [
                 (f"{label}: {count:,} requests, {CONNECTIONS} connections", count / wall, "req/s"),
