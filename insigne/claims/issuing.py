@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError
 from django.db.models import DateTimeField, IntegerField
-from django.utils import translation
+from django.utils import timezone, translation
 
 from insigne.badges import programme
 from insigne.badges.models import BadgeClass, Credential, Visibility
@@ -206,7 +206,7 @@ def store_credentials(signed: Sequence[tuple[Invitation, Credential]]) -> None:
     UPDATE, and the names as signed for the support search (from the missions the
     caller read with the invitations).
     """
-    Credential.objects.bulk_create([credential for _invitation, credential in signed])
+    bulk.create(Credential, [credential for _invitation, credential in signed], timezone.now())
     ids = {invitation.pk: credential.pk for invitation, credential in signed}
     dates = {invitation.pk: credential.issued_at for invitation, credential in signed}
     unclaimed = Invitation.objects.filter(pk__in=ids, credential__isnull=True)

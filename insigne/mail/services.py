@@ -13,7 +13,7 @@ from html import escape as html_escape
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -94,7 +94,8 @@ class QueuedMail:
 
 
 def queue_mails(mails: Sequence[QueuedMail]) -> list[int]:
-    """``queue_mail`` for a batch: one multi-row insert; return the mails' ids.
+    """``queue_mail`` for a batch: one insert of the mails, one of their attachments
+    (``bulk.create``); return the mails' ids.
 
     Call it inside the transaction that creates what the mails are about (a
     rollback cancels them all). Without ``MAIL_SENT_BY_WORKERS``, one sending
@@ -102,20 +103,15 @@ def queue_mails(mails: Sequence[QueuedMail]) -> list[int]:
     """
     if not mails:
         return []
-    if connection.vendor == "postgresql":
-        # Ids drawn from the sequence, then one COPY (``bulk_create``'s arrays cost
-        # more than the database to write out, mail bodies being kilobytes each).
-        ids = bulk.reserve_ids(OutgoingMail, len(mails))
-        rows = [_row(mail) | {"id": mail_id} for mail, mail_id in zip(mails, ids, strict=True)]
-        bulk.insert_rows(OutgoingMail, rows, timezone.now(), with_pk=True)
-    else:
-        created = OutgoingMail.objects.bulk_create(OutgoingMail(**_row(mail)) for mail in mails)
-        ids = [mail.pk for mail in created]
-    OutgoingAttachment.objects.bulk_create(
+    now, created = timezone.now(), [OutgoingMail(**_row(mail)) for mail in mails]
+    bulk.create(OutgoingMail, created, now)  # by COPY on PostgreSQL: bodies are kilobytes
+    ids = [mail.pk for mail in created]
+    attachments = [
         OutgoingAttachment(mail_id=mail_id, filename=name, content=content, mimetype=mimetype)
         for mail, mail_id in zip(mails, ids, strict=True)
         for name, content, mimetype in mail.attachments
-    )
+    ]
+    bulk.create(OutgoingAttachment, attachments, now)
     if not settings.MAIL_SENT_BY_WORKERS:
         for mail_id in ids:
             transaction.on_commit(partial(send_outgoing_mail.enqueue, mail_id))

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models.fields import NOT_PROVIDED
 
 STAMPED = frozenset({"created_at", "updated_at"})
 # Types both drivers adapt themselves, as Django would (dates as ISO text on SQLite).
@@ -76,6 +77,36 @@ def insert_rows(
             marks = ", ".join(["%s"] * len(fields))
             sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"  # noqa: S608
             cursor.executemany(sql, params)
+
+
+def create(model: type[models.Model], objects: Sequence[models.Model], now: dt.datetime) -> None:
+    """``bulk_create`` for new instances of ``model``: each gets its id, and is saved.
+
+    On PostgreSQL the ids come from the table's sequence and the rows go by
+    ``COPY`` (:func:`insert_rows`): ``bulk_create`` would send one array per
+    column, which psycopg writes out in Python, 0.5 ms of CPU a credential (12 kB
+    of signed text) against 0.04 ms. Elsewhere it is ``bulk_create``. Empty
+    ``created_at``/``updated_at`` take ``now`` on the instances too. Models with
+    a database default are refused: the instance holds no value to copy.
+    """
+    if not objects:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    if any(f.db_default is not NOT_PROVIDED for f in fields):
+        raise TypeError(f"{model.__name__} has a database default: use bulk_create")
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objects)
+        return
+    rows = []
+    for instance, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
+        for name in STAMPED:
+            if getattr(instance, name, False) is None:
+                setattr(instance, name, now)
+        instance.pk = pk
+        rows.append({f.attname: getattr(instance, f.attname) for f in fields} | {"id": pk})
+    insert_rows(model, rows, now, with_pk=True)
+    for instance in objects:
+        instance._state.adding, instance._state.db = False, connection.alias
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:

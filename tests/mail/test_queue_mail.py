@@ -1,8 +1,8 @@
 from django.core import mail as django_mail
 from django.db import transaction
 
-from insigne.mail.models import MailStatus, OutgoingMail
-from insigne.mail.services import queue_mail
+from insigne.mail.models import MailPriority, MailStatus, OutgoingAttachment, OutgoingMail
+from insigne.mail.services import QueuedMail, queue_mail, queue_mails
 
 PNG = b"\x89PNG\r\n\x1a\n-demo-"
 
@@ -62,3 +62,43 @@ def test_it_tells_the_owner_which_object_the_mail_is_about(db):
     queued = OutgoingMail(related_key="invitation:12")
     assert queued.related_id("invitation") == 12
     assert queued.related_id("credential") is None
+
+
+def test_a_batch_keeps_each_mail_and_its_attachments_byte_for_byte(db, settings):
+    """``queue_mails`` writes by ``COPY`` on PostgreSQL: every byte value, quotes, line
+    breaks and backslashes come back as given, each attachment with its own mail."""
+    settings.MAIL_SENT_BY_WORKERS = True
+    every_byte = bytes(range(256)) * 3
+    batch = [
+        QueuedMail(
+            kind="badge",
+            to="camille.demo@exemple.test",
+            subject="Votre Open Badge « Service Civique »",
+            text="Bonjour Camille,\n\tvoici C:\\badge.png",
+            html="<p>Bonjour l'équipe</p>",
+            related_key="credential:1",
+            priority=MailPriority.REPLY,
+            attachments=(
+                ("badge.png", every_byte, "image/png"),
+                ("badge.svg", b"<svg/>", "image/svg+xml"),
+            ),
+        ),
+        QueuedMail(kind="invitation", to="noah@exemple.test", subject="Invitation", text="Bonjour"),
+    ]
+    ids = queue_mails(batch)
+    assert len(set(ids)) == 2
+    for mail_id, queued in zip(ids, batch, strict=True):
+        stored = OutgoingMail.objects.get(pk=mail_id)
+        assert (stored.kind, stored.to, stored.subject, stored.text_body, stored.html_body) == (
+            queued.kind,
+            queued.to,
+            queued.subject,
+            queued.text,
+            queued.html,
+        )
+        assert (stored.related_key, stored.priority) == (queued.related_key, queued.priority)
+        assert stored.status == MailStatus.PENDING and stored.created_at is not None
+        attached = OutgoingAttachment.objects.filter(mail_id=mail_id)
+        assert [(a.filename, bytes(a.content), a.mimetype) for a in attached] == list(
+            queued.attachments
+        )
