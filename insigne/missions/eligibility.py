@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 MINIMUM_MONTHS = 6
@@ -47,6 +48,13 @@ class Eligibility:
     reason: str = ""  # one of the constants above when not eligible
 
 
+# Every verdict, made once (they are immutable): an import evaluates each row.
+_VERDICTS = {
+    "": Eligibility(True),
+    **{reason: Eligibility(False, reason) for reason in REASON_LABELS},
+}
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved ``months`` later, clamped to the end of the target month."""
     index = day.month - 1 + months
@@ -58,9 +66,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def evaluate(start: dt.date, actual_end: dt.date | None, early_end: bool) -> Eligibility:
     """Decide eligibility from the start date, the actual end date and the end reason."""
     if actual_end is None:
-        return Eligibility(False, NOT_FINISHED)
+        return _VERDICTS[NOT_FINISHED]
     if actual_end < start:
-        return Eligibility(False, END_BEFORE_START)
-    if actual_end + dt.timedelta(days=1) >= add_months(start, MINIMUM_MONTHS):
-        return Eligibility(True)
-    return Eligibility(False, INTERRUPTED_TOO_SOON if early_end else TOO_SHORT)
+        return _VERDICTS[END_BEFORE_START]
+    if actual_end >= _earliest_eligible_end(start):
+        return _VERDICTS[""]
+    return _VERDICTS[INTERRUPTED_TOO_SOON if early_end else TOO_SHORT]
+
+
+@functools.lru_cache(maxsize=8192)
+def _earliest_eligible_end(start: dt.date) -> dt.date:
+    """The first actual end date that completes ``MINIMUM_MONTHS`` from ``start``: the
+    day before the same day ``MINIMUM_MONTHS`` later (kept per start date: a mission
+    file holds a few thousand of them)."""
+    return add_months(start, MINIMUM_MONTHS) - dt.timedelta(days=1)

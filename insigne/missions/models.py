@@ -8,6 +8,8 @@ credential, so an import never changes an issued badge.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -142,6 +144,12 @@ def note_badge_names(*signed: tuple[Mission, str, str]) -> None:
 BADGE_NAMES = "\n"
 
 
+# Names, communes, host organisations and départements repeat across a mission file:
+# their folded forms are kept for the most recent ones (bounded memory), as the
+# import's reader keeps their normal forms.
+_fold = functools.lru_cache(maxsize=16384)(fold)
+
+
 def search_columns(
     given_name: str,
     family_name: str,
@@ -158,16 +166,16 @@ def search_columns(
     Set-based imports fill both with this function; the search folds what the
     agent typed with the same :func:`~insigne.platform.text.fold`.
     """
-    name = fold(f"{given_name} {family_name}")
+    name = _fold(f"{given_name} {family_name}")
     if badge_names:
-        name += BADGE_NAMES + fold(" ".join(badge_names))
+        name += BADGE_NAMES + _fold(" ".join(badge_names))
     place = " ".join(
         part
         for part in (
-            fold(commune),
-            fold(host_name),
-            fold(departement),
-            fold(departements().get(departement.strip().upper(), "")),
+            _fold(commune),
+            _fold(host_name),
+            _fold(departement),
+            _fold(departements().get(departement.strip().upper(), "")),
         )
         if part
     )

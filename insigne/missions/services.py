@@ -407,13 +407,14 @@ SEARCH_FIELDS = frozenset({"given_name", "family_name", "host_name", "commune", 
 
 def _search_values(values: dict[str, object]) -> dict[str, str]:
     """The folded search columns of a new mission's values (see ``search_columns``)."""
-    given, family, host, commune, departement = (
-        str(values.get(name) or "") for name in _SEARCH_ORDER
+    get = values.get
+    return search_columns(
+        str(get("given_name") or ""),
+        str(get("family_name") or ""),
+        str(get("host_name") or ""),
+        str(get("commune") or ""),
+        str(get("departement") or ""),
     )
-    return search_columns(given, family, host, commune, departement)
-
-
-_SEARCH_ORDER = ("given_name", "family_name", "host_name", "commune", "departement")
 
 
 def _apply(mission: Mission, row: MissionRow) -> set[str]:
