@@ -396,6 +396,8 @@ def _rows(
     reader: _Reader, columns: list[str], unreadable: Set[int] = frozenset()
 ) -> Iterator[RawRow]:
     previous_end = 1  # physical line where the previous record ended (header = 1)
+    # Every column known (the usual file): each row's cells are its values as they are.
+    all_known = all(name in COLUMNS for name in columns)
     while True:
         line = previous_end + 1
         try:
@@ -407,12 +409,12 @@ def _rows(
         if cells is None:
             return
         previous_end = reader.line_num
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():  # blank cells only: no mission
             continue
         if unreadable and not unreadable.isdisjoint(range(line, previous_end + 1)):
             yield _undecodable(line, previous_end, cells)
             continue
-        yield _raw_row(line, cells, columns, previous_end)
+        yield _raw_row(line, cells, columns, previous_end, all_known)
 
 
 def _unreadable(line: int, detail: str) -> RawRow:
@@ -429,12 +431,14 @@ def _undecodable(line: int, end: int, cells: list[str]) -> RawRow:
     return RawRow(line, {}, (RowError(line, "", reason),), [_clip(c) for c in cells])
 
 
-def _raw_row(line: int, cells: list[str], columns: list[str], end: int) -> RawRow:
+def _raw_row(line: int, cells: list[str], columns: list[str], end: int, all_known: bool) -> RawRow:
     if len(cells) != len(columns):
         reason = f"nombre de colonnes incorrect : {len(cells)} au lieu de {len(columns)}"
         if end > line:  # the lines swallowed by an open quote are named, not lost
             reason += f", lignes {line} à {end} lues comme une seule (guillemet non fermé ?)"
         return RawRow(line, {}, (RowError(line, "", reason),), [_clip(c) for c in cells])
+    if all_known:
+        return RawRow(line, dict(zip(columns, cells, strict=True)))
     return RawRow(
         line, {name: cell for name, cell in zip(columns, cells, strict=True) if name in COLUMNS}
     )
