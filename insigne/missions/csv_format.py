@@ -587,8 +587,12 @@ class _RowChecker:
     def __init__(self, raw: RawRow) -> None:
         self.raw = raw
         self.errors: list[RowError] = list(raw.problems)
-        # One search over the whole row spares one per value on clean rows.
-        self.has_control = _CONTROL.search("".join(raw.values.values())) is not None
+        # One look at the whole row spares one per value on clean rows: a printable
+        # text holds no control character nor surrogate (both are Unicode's "Other");
+        # only a row with something else unprintable (a no-break space, a joiner…)
+        # is searched.
+        joined = "".join(raw.values.values())
+        self.has_control = not joined.isprintable() and _CONTROL.search(joined) is not None
 
     def fail(self, column: str, reason: str) -> None:
         self.errors.append(RowError(self.raw.line, column, reason))
