@@ -170,14 +170,15 @@ def search_columns(
     if badge_names:
         name += BADGE_NAMES + _fold(" ".join(badge_names))
     place = " ".join(
-        part
-        for part in (
-            _fold(commune),
-            _fold(host_name),
-            _fold(departement),
-            _fold(departements().get(departement.strip().upper(), "")),
+        filter(
+            None,
+            (
+                _fold(commune),
+                _fold(host_name),
+                _fold(departement),
+                _fold(departements().get(departement.strip().upper(), "")),
+            ),
         )
-        if part
     )
     return {"search_name": name, "search_place": place}
 
