@@ -171,7 +171,7 @@ def import_csv(
     with _Writer(tally, record.pk) as writer:
         for raw_batch in _batches(csv_file.rows, BATCH_SIZE):
             tally.read += len(raw_batch)
-            writer.write(*_validated(raw_batch, duplicates, tally))
+            writer.write(*_validated(raw_batch, duplicates, tally, record.pk))
             if progress is not None:
                 progress(tally.read)
     return _finish(record, tally, csv_file.warnings)
@@ -266,7 +266,7 @@ def _batches(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _validated(
-    raws: list[RawRow], duplicates: Duplicates, tally: _Tally
+    raws: list[RawRow], duplicates: Duplicates, tally: _Tally, import_id: int
 ) -> tuple[list[MissionRow | RejectedRow], _ReadAhead]:
     """The batch's rows validated, except those identical to what the mission was
     last written from: those are counted unchanged at once (one query per batch,
@@ -286,7 +286,7 @@ def _validated(
             continue
         row = duplicates.check(validate_row(raw, digest), raw)
         if isinstance(row, MissionRow) and row.external_id not in stored:
-            ahead.new_values[row.external_id] = _new_values(row)
+            ahead.new_values[row.external_id] = _new_values(row, import_id)
         rows.append(row)
     return rows, ahead
 
@@ -379,7 +379,7 @@ def _write_batch(
         mission = existing.get(row.external_id)
         if mission is None:
             values = ahead.new_values.get(row.external_id) if ahead else None
-            to_create.append((values or _new_values(row)) | {"created_by_import_id": import_id})
+            to_create.append(values or _new_values(row, import_id))
             continue
         changes = _apply(mission, row)
         if not changes:
@@ -422,9 +422,10 @@ def _set_digests(pairs: list[tuple[int | None, int]]) -> None:
         cursor.executemany(sql, pairs)
 
 
-def _new_values(row: MissionRow) -> dict[str, object]:
+def _new_values(row: MissionRow, import_id: int) -> dict[str, object]:
+    """The values of the mission to create from ``row``, by ``import_id``."""
     values: dict[str, object] = dict(row.fields)
-    values["import_digest"] = row.digest
+    values["import_digest"], values["created_by_import_id"] = row.digest, import_id
     verdict = eligibility.evaluate(
         _as_date(values["start_date"]),
         _as_date(values["actual_end_date"]) if values.get("actual_end_date") else None,
