@@ -54,6 +54,7 @@ import io
 import itertools
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
@@ -105,7 +106,6 @@ MAX_LENGTHS = {
     "intitule_mission": 300,
 }
 _REQUIRED_SET = frozenset(REQUIRED_COLUMNS)
-_LIMITS = MAX_LENGTHS
 # Kept in an error report, so that a 1 MB cell does not become a 1 MB report.
 RAW_VALUE_LIMIT = 500
 # How deep a JSON value is copied into a report, and how many items of a list or object.
@@ -606,21 +606,21 @@ class _RowChecker:
                     self.fail(column, "valeur obligatoire manquante")
         careful = self.has_control
         for column, text in values.items():
+            name, limit, converter = _PLAN[column]
             value = text.strip()
             # What ``text`` checks, asked first in one expression: most cells pass it.
-            if careful or len(value) > _LIMITS.get(column, 0) > 0 or not value:
+            if careful or len(value) > limit or not value:
                 checked = self.text(column, text)
                 if checked is None:
                     continue
                 value = checked
-            converter = _CONVERTERS.get(column)
-            if converter is not None:
-                try:
-                    fields[COLUMNS[column]] = converter(value)
-                except ValueError as exc:
-                    self.fail(column, str(exc))
+            if converter is None:
+                fields[name] = value
                 continue
-            fields[COLUMNS[column]] = value
+            try:
+                fields[name] = converter(value)
+            except ValueError as exc:
+                self.fail(column, str(exc))
         self.check_dates(fields)
         return fields
 
@@ -783,4 +783,10 @@ _CONVERTERS: dict[str, Callable[[str], Value]] = {
     "domaine": parse_domain,
     "siret": lambda v: parse_siret(v) if v else "",
     "departement": lambda v: parse_departement(v) if v else "",
+}
+
+# Each column's field, length limit and converter, found with one lookup a cell.
+_PLAN: dict[str, tuple[str, int, Callable[[str], Value] | None]] = {
+    column: (name, MAX_LENGTHS.get(column, sys.maxsize), _CONVERTERS.get(column))
+    for column, name in COLUMNS.items()
 }
