@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "insigne.platform.staff.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "insigne.platform.middleware.UnstorableAddressMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Badge page visits, one number a day (no personal data): the programme's figures.
     "insigne.programme.counters.CountBadgeVisits",

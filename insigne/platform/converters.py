@@ -2,9 +2,9 @@
 
 A public id is what ``secrets.token_urlsafe`` writes (``claims.issuing.new_ids``):
 letters, digits, ``-`` and ``_``, 32 characters at most (``Credential.public_id``).
-An address holding anything else names no badge: it is a 404 before any query,
-where ``str`` let it reach the database (a NUL byte, ``%00``, made PostgreSQL
-refuse the query: a 500).
+An address holding anything else names no badge: it is a 404 before any query.
+(A NUL byte, which PostgreSQL refuses in a query, is refused in every address by
+``platform.middleware.UnstorableAddressMiddleware``.)
 """
 
 from __future__ import annotations

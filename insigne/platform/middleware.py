@@ -1,4 +1,6 @@
-"""Language: French unless the visitor chose otherwise with the footer switch.
+"""Two middlewares: the language of the pages, and addresses no page can have.
+
+Language: French unless the visitor chose otherwise with the footer switch.
 
 Django's ``LocaleMiddleware`` follows the browser's ``Accept-Language``; a public
 service of the French state speaks French first, so a volunteer whose phone is
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 
 
@@ -28,3 +30,21 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class UnstorableAddressMiddleware:
+    """An address holding a NUL byte (``%00``) is a 404, whatever the route.
+
+    A route's value goes to the database as text, and PostgreSQL refuses a NUL in
+    any text: the query failed and the page answered 500 (a passport's shared link,
+    a portfolio's address). No page has such an address, so none is looked up.
+    Placed after authentication, so that the 404 page renders as any other.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info:
+            raise Http404
+        return self.get_response(request)
