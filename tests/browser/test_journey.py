@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from insigne.badges.models import Credential
 from insigne.openbadges.baking import unbake_png
@@ -65,7 +66,8 @@ def test_a_volunteer_gets_a_badge_from_the_csv_to_linkedin(
     assert page.get_by_text("Camille Démo").first.is_visible()
     assert page.get_by_text("Association Exemple").first.is_visible()
     page.get_by_role("button", name="Valider mon badge").click()
-    assert page.get_by_text("Cochez la case pour confirmer").is_visible()  # nothing signed yet
+    # The form comes back with its error: waited for, as the answer takes a moment.
+    expect(page.get_by_text("Cochez la case pour confirmer")).to_be_visible()  # nothing signed
     assert Credential.objects.count() == 0
     page.get_by_text("Je confirme que ces informations sont exactes").click()  # the DSFR label
     assert page.locator("#id_confirm").is_checked()
